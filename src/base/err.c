@@ -45,13 +45,14 @@ static const struct err_info err_table[] = {
     {EOS_EUNAVAIL, "SERVICE_UNAVAILABLE", false, true},
     {EOS_EINTERNAL, "INTERNAL", false, false},
     {EOS_ERETRY, "SERVICE_UNAVAILABLE", false, true},
+    {EOS_EDUPKEY, "INTERNAL", false, false},
 };
 
 /* Codes are dense from 0 down to EOS_ERETRY, so the table is indexed by -code;
  * anything else is a bug and reported as INTERNAL. */
 static const struct err_info *err_lookup(int code)
 {
-    if (code <= 0 && -code < (int)ARRAY_SIZE(err_table) && err_table[-code].code == code)
+    if (code <= 0 && code > -(int)ARRAY_SIZE(err_table) && err_table[-code].code == code)
         return &err_table[-code];
     return &err_table[-EOS_EINTERNAL];
 }

@@ -35,6 +35,8 @@ enum eos_err {
     EOS_EINTERNAL = -19,         /* INTERNAL: a bug or an unexpected library failure */
     EOS_ERETRY = -20,            /* deadlock / certification failure: the use case is re-run;
                                     never leaves svc/ */
+    EOS_EDUPKEY = -21,           /* a unique key refused an insert; store/ and svc/ only, where
+                                    it means "someone else created it first" */
 };
 
 #define EOS_ERR_MSG_MAX 512

@@ -1,0 +1,84 @@
+/*
+ * api.h - the SOAP adapter's shared pieces: per-worker state, the start of
+ * every operation (authenticate, authorize), and errors turned into faults.
+ *
+ * An operation handler reads like this:
+ *
+ *     struct svc_ctx ctx;
+ *     if (api_begin(soap, OP_SUBMIT_ORDER, &ctx))
+ *         return soap->error;              (the fault is already set)
+ *     ... map the request into service structs (api_fault on bad input) ...
+ *     rc = svc_submit_order(&ctx, &draft, &result);
+ *     if (rc < 0)
+ *         return api_fault(soap, rc);
+ *     ... map the result into the response ...
+ *     return SOAP_OK;
+ *
+ * No SQL and no business rule lives in api/: it only translates.
+ */
+#ifndef EOS_API_API_H
+#define EOS_API_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/ops.h"
+#include "soapH.h"
+#include "svc/auth.h"
+#include "svc/ctx.h"
+
+/* Settings the api layer reads, shared read-only by every worker. */
+struct api_settings {
+    struct auth_settings auth;
+    const char *service_version;
+};
+
+/* What the hub logs and counts about the request being served. */
+struct api_call {
+    enum api_op op;
+    bool http_get;      /* a GET served by the routes, not a SOAP request */
+    int error;          /* the eos_err code of the fault answered; 0: none */
+    char user[65];      /* "" until authenticated */
+    char party[33];
+};
+
+/* One per worker thread, reached through soap->user. */
+struct api_worker {
+    struct db_conn *db;                   /* the worker's own connection */
+    const struct api_settings *settings;
+    bool secure;                          /* the current connection is TLS */
+    struct api_call call;
+    struct principal who;                 /* valid after api_begin */
+};
+
+/* Starts an operation: records it, authenticates and authorizes the caller
+ * (except for anonymous operations), drops the request's SOAP header so it is
+ * not echoed back, and fills ctx. Returns SOAP_OK, or SOAP_FAULT with the
+ * fault set. */
+int api_begin(struct soap *soap, enum api_op op, struct svc_ctx *ctx);
+
+/* Turns an error code (and the thread's message and field) into the SOAP
+ * fault: Client or Server, faultstring, and the <eos:error> detail. Returns
+ * SOAP_FAULT, for `return api_fault(soap, rc);`. */
+int api_fault(struct soap *soap, int code);
+
+/* Sets the error with a message and field and answers the fault. */
+int api_fail(struct soap *soap, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* gSOAP's own errors (bad XML, wrong types, limits) become contract faults
+ * through this hook (soap->fseterror); it also maps the error for the log. */
+void api_seterror(struct soap *soap, const char **code, const char **string);
+
+/* Copies a string into gSOAP's request memory (freed by soap_end). */
+char *api_strdup(struct soap *soap, const char *s);
+
+/* Formats money or a quantity into request memory. */
+char *api_money(struct soap *soap, int64_t v);
+char *api_qty(struct soap *soap, int64_t v);
+
+/* For operations whose issue has not landed: authenticates and authorizes,
+ * then answers INTERNAL "not implemented". */
+int api_not_implemented(struct soap *soap, enum api_op op);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * auth.c - the start of every operation: who is calling, may they, and the
+ * SOAP header out of the way.
+ */
+#include "api/api.h"
+
+#include <string.h>
+
+#include "base/err.h"
+#include "base/str.h"
+#include "core/role.h"
+
+#define PASSWORD_TEXT_TYPE \
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
+#define PASSWORD_DIGEST_TYPE \
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest"
+
+/* Reads the UsernameToken of the wsse:Security header, else HTTP Basic. */
+static void read_credentials(struct soap *soap, struct credentials *cred)
+{
+    struct _wsse__UsernameToken *token = NULL;
+
+    memset(cred, 0, sizeof(*cred));
+    if (soap->header && soap->header->wsse__Security)
+        token = soap->header->wsse__Security->UsernameToken;
+    if (token) {
+        const char *type = token->Password ? token->Password->Type : NULL;
+
+        cred->username = token->Username;
+        cred->secret = token->Password ? token->Password->__item : NULL;
+        if (type && strcmp(type, PASSWORD_DIGEST_TYPE) == 0) {
+            time_t created = 0;
+
+            cred->kind = CRED_DIGEST;
+            cred->nonce_b64 = token->Nonce ? token->Nonce->__item : NULL;
+            cred->created = token->wsu__Created;
+            if (cred->created && soap_s2dateTime(soap, cred->created, &created) == SOAP_OK)
+                cred->created_at = (int64_t)created;
+            soap->error = SOAP_OK; /* a bad Created is our AUTH_FAILED, not a parse error */
+        } else if (!type || strcmp(type, PASSWORD_TEXT_TYPE) == 0) {
+            cred->kind = CRED_TEXT;
+        } else {
+            cred->kind = CRED_TEXT;
+            cred->secret = NULL; /* unknown password type: fails as a wrong password */
+        }
+    } else if (soap->userid) {
+        cred->kind = CRED_BASIC;
+        cred->username = soap->userid;
+        cred->secret = soap->passwd;
+    }
+}
+
+int api_begin(struct soap *soap, enum api_op op, struct svc_ctx *ctx)
+{
+    struct api_worker *w = soap->user;
+    struct credentials cred;
+    unsigned roles = api_ops[op].roles;
+    int rc;
+
+    w->call.op = op;
+    ctx->db = w->db;
+    ctx->who = NULL;
+    if (roles == 0) {
+        soap->header = NULL;
+        return SOAP_OK;
+    }
+    read_credentials(soap, &cred);
+    cred.secure = w->secure;
+    /* Never echo the caller's security header back in the response. */
+    soap->header = NULL;
+    rc = svc_authenticate(ctx, &w->settings->auth, &cred, &w->who);
+    if (rc < 0)
+        return api_fault(soap, rc);
+    str_copy(w->call.user, sizeof(w->call.user), w->who.username);
+    str_copy(w->call.party, sizeof(w->call.party), w->who.party_code);
+    if (!(roles & ROLE_BIT(w->who.role)))
+        return api_fail(soap, EOS_EFORBIDDEN, NULL, "%s may not call %s",
+                        role_name(w->who.role), api_ops[op].name);
+    ctx->who = &w->who;
+    return SOAP_OK;
+}
+
+int api_not_implemented(struct soap *soap, enum api_op op)
+{
+    struct svc_ctx ctx;
+
+    if (api_begin(soap, op, &ctx))
+        return soap->error;
+    return api_fail(soap, EOS_EINTERNAL, NULL, "not implemented");
+}

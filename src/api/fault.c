@@ -1,0 +1,182 @@
+/*
+ * fault.c - errors as SOAP faults.
+ *
+ * The mapping from our error codes to the contract's fault codes is the table
+ * in base/err.c; this file puts the result on the wire: faultcode Client or
+ * Server (SOAP 1.2: Sender or Receiver), a faultstring, and the detail
+ * <eos:error><code/><message/><field/>?<retryable/></eos:error>.
+ */
+#include "api/api.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "core/money.h"
+
+char *api_strdup(struct soap *soap, const char *s)
+{
+    return s ? soap_strdup(soap, s) : NULL;
+}
+
+char *api_money(struct soap *soap, int64_t v)
+{
+    char buf[MONEY_STR_MAX];
+
+    return soap_strdup(soap, money_format(buf, sizeof(buf), v));
+}
+
+char *api_qty(struct soap *soap, int64_t v)
+{
+    char buf[QTY_STR_MAX];
+
+    return soap_strdup(soap, qty_format(buf, sizeof(buf), v));
+}
+
+/* Attaches <eos:error> to the fault gSOAP is about to send. */
+static void set_detail(struct soap *soap, int code, const char *message, const char *field)
+{
+    struct eos__ErrorDetail *detail;
+    enum eos__FaultCode fc;
+    struct SOAP_ENV__Detail *d;
+
+    if (soap_s2eos__FaultCode(soap, eos_err_name(code), &fc) != SOAP_OK) {
+        soap->error = SOAP_FAULT; /* the lookup may have set an error; keep ours */
+        fc = eos__FaultCode__INTERNAL;
+    }
+    soap_faultdetail(soap); /* allocates soap->fault and its detail */
+    if (!soap->fault)
+        return;
+    d = soap->version == 2 ? soap->fault->SOAP_ENV__Detail : soap->fault->detail;
+    if (!d)
+        return;
+    detail = soap_new_eos__ErrorDetail(soap, 1);
+    if (!detail)
+        return;
+    detail->code = fc;
+    detail->message = soap_strdup(soap, message);
+    detail->field = field ? soap_strdup(soap, field) : NULL;
+    detail->retryable = eos_err_retryable(code) ? xsd__boolean__true_ : xsd__boolean__false_;
+    d->eos__error = detail;
+    d->__any = NULL;
+    d->__type = 0;
+    d->fault = NULL;
+}
+
+int api_fault(struct soap *soap, int code)
+{
+    struct api_worker *w = soap->user;
+    const char *message = eos_err_message();
+    const char *field = eos_err_field();
+
+    if (code >= 0)
+        code = EOS_EINTERNAL;
+    if (code == EOS_EDUPKEY || code == EOS_ERETRY)
+        code = code == EOS_ERETRY ? EOS_EUNAVAIL : EOS_EINTERNAL;
+    if (eos_err_code() != code || message[0] == '\0')
+        message = code == EOS_EINTERNAL ? "internal error" : eos_err_name(code);
+    if (w)
+        w->call.error = code;
+    if (eos_err_is_client(code))
+        soap_sender_fault(soap, message, NULL);
+    else
+        soap_receiver_fault(soap, message, NULL);
+    set_detail(soap, code, message, field);
+    soap->error = SOAP_FAULT;
+    return SOAP_FAULT;
+}
+
+int api_fail(struct soap *soap, int code, const char *field, const char *fmt, ...)
+{
+    char message[EOS_ERR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    eos_err_set(code, field, "%s", message);
+    return api_fault(soap, code);
+}
+
+/* gSOAP error -> contract code and a message that says what was wrong
+ * without naming libraries or internals. */
+static int map_soap_error(int error, const char **message)
+{
+    switch (error) {
+    case SOAP_TYPE:
+    case SOAP_LENGTH:
+    case SOAP_PATTERN:
+    case SOAP_FIXED:
+    case SOAP_EMPTY:
+    case SOAP_REQUIRED:
+    case SOAP_PROHIBITED:
+    case SOAP_NULL:
+        *message = "a value does not match the schema";
+        return EOS_EINVALID;
+    case SOAP_OCCURS:
+        *message = "an element occurs too often or too rarely";
+        return EOS_EINVALID;
+    case SOAP_EOM:
+    case SOAP_LEVEL:
+        *message = "the request is too large or nested too deeply";
+        return EOS_ELIMIT;
+    case SOAP_NO_METHOD:
+        *message = "unknown operation";
+        return EOS_EMALFORMED;
+    case SOAP_UTF_ERROR:
+        *message = "the request is not valid UTF-8";
+        return EOS_EMALFORMED;
+    case SOAP_GET_METHOD:
+    case SOAP_PUT_METHOD:
+    case SOAP_PATCH_METHOD:
+    case SOAP_DEL_METHOD:
+    case SOAP_HTTP_METHOD:
+        *message = "only POST of a SOAP envelope is served here";
+        return EOS_EMALFORMED;
+    case SOAP_VERSIONMISMATCH:
+        *message = "not a SOAP 1.1 or 1.2 envelope";
+        return EOS_EMALFORMED;
+    case SOAP_MUSTUNDERSTAND:
+        *message = "a mustUnderstand header is not understood";
+        return EOS_EMALFORMED;
+    case SOAP_TAG_MISMATCH:
+    case SOAP_NO_TAG:
+    case SOAP_SYNTAX_ERROR:
+    case SOAP_NAMESPACE:
+    case SOAP_IOB:
+    case SOAP_DUPLICATE_ID:
+    case SOAP_MISSING_ID:
+    case SOAP_HREF:
+    case SOAP_END_TAG:
+    case SOAP_EOF:
+    case SOAP_HDR:
+    case SOAP_ZLIB_ERROR:
+    case SOAP_MIME_ERROR:
+    case SOAP_DIME_ERROR:
+        *message = "the request is not a well-formed message of this service";
+        return EOS_EMALFORMED;
+    default:
+        *message = "internal error";
+        return EOS_EINTERNAL;
+    }
+}
+
+void api_seterror(struct soap *soap, const char **code, const char **string)
+{
+    struct api_worker *w = soap->user;
+    const char *message;
+    int err;
+
+    /* Faults we raised ourselves already carry their code and detail; a GET
+     * answered with an HTTP status is not a SOAP fault at all. */
+    if (soap->error == SOAP_FAULT || (w && w->call.http_get))
+        return;
+    err = map_soap_error(soap->error, &message);
+    if (w)
+        w->call.error = err;
+    *code = eos_err_is_client(err) ? (soap->version == 2 ? "SOAP-ENV:Sender" : "SOAP-ENV:Client")
+                                   : (soap->version == 2 ? "SOAP-ENV:Receiver" : "SOAP-ENV:Server");
+    *string = message;
+    set_detail(soap, err, message, NULL);
+}

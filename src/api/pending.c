@@ -1,0 +1,46 @@
+/*
+ * pending.c - operations whose issue has not landed yet.
+ *
+ * Each still authenticates and authorizes its caller, then answers a Server
+ * fault INTERNAL "not implemented". The issue that implements an operation
+ * deletes its line here.
+ */
+#include "api/api.h"
+
+#define PENDING(op, req_type, resp_type, id)                                                   \
+    int __eos__##op(struct soap *soap, struct req_type *req, struct resp_type *resp)          \
+    {                                                                                         \
+        (void)req;                                                                            \
+        (void)resp;                                                                           \
+        return api_not_implemented(soap, id);                                                 \
+    }
+
+PENDING(GetCatalog, _eos__GetCatalogRequest, _eos__GetCatalogResponse, OP_GET_CATALOG)
+PENDING(SubmitOrder, _eos__SubmitOrderRequest, eos__SubmitOrderResult, OP_SUBMIT_ORDER)
+PENDING(SubmitOrderDocument, _eos__SubmitOrderDocumentRequest, eos__SubmitOrderResult, OP_SUBMIT_ORDER_DOCUMENT)
+PENDING(GetOrderStatus, _eos__GetOrderStatusRequest, _eos__GetOrderStatusResponse, OP_GET_ORDER_STATUS)
+PENDING(ListOrders, _eos__ListOrdersRequest, _eos__ListOrdersResponse, OP_LIST_ORDERS)
+PENDING(CancelOrder, _eos__CancelOrderRequest, _eos__CancelOrderResponse, OP_CANCEL_ORDER)
+PENDING(RequestOrderChange, _eos__RequestOrderChangeRequest, _eos__RequestOrderChangeResponse, OP_REQUEST_ORDER_CHANGE)
+PENDING(SubmitReturn, _eos__SubmitReturnRequest, eos__SubmitReturnResult, OP_SUBMIT_RETURN)
+PENDING(GetReturnStatus, _eos__GetReturnStatusRequest, _eos__GetReturnStatusResponse, OP_GET_RETURN_STATUS)
+PENDING(ListAccountDocuments, _eos__ListAccountDocumentsRequest, _eos__ListAccountDocumentsResponse, OP_LIST_ACCOUNT_DOCUMENTS)
+PENDING(ConfirmAccountDocument, _eos__ConfirmAccountDocumentRequest, _eos__ConfirmAccountDocumentResponse, OP_CONFIRM_ACCOUNT_DOCUMENT)
+PENDING(GetAccountBalance, _eos__GetAccountBalanceRequest, _eos__GetAccountBalanceResponse, OP_GET_ACCOUNT_BALANCE)
+PENDING(GetAccountStatement, _eos__GetAccountStatementRequest, _eos__GetAccountStatementResponse, OP_GET_ACCOUNT_STATEMENT)
+PENDING(DownloadOrders, _eos__DownloadOrdersRequest, _eos__DownloadOrdersResponse, OP_DOWNLOAD_ORDERS)
+PENDING(AcknowledgeOrders, _eos__AcknowledgeOrdersRequest, _eos__AcknowledgeOrdersResponse, OP_ACKNOWLEDGE_ORDERS)
+PENDING(UpdateOrderStatus, _eos__UpdateOrderStatusRequest, _eos__UpdateOrderStatusResponse, OP_UPDATE_ORDER_STATUS)
+PENDING(DecideOrderChange, _eos__DecideOrderChangeRequest, _eos__DecideOrderChangeResponse, OP_DECIDE_ORDER_CHANGE)
+PENDING(RecordShipment, _eos__RecordShipmentRequest, _eos__RecordShipmentResponse, OP_RECORD_SHIPMENT)
+PENDING(RecordInvoice, _eos__RecordInvoiceRequest, _eos__RecordInvoiceResponse, OP_RECORD_INVOICE)
+PENDING(RecordPayment, _eos__RecordPaymentRequest, _eos__RecordPaymentResponse, OP_RECORD_PAYMENT)
+PENDING(GetOrderDocument, _eos__GetOrderDocumentRequest, _eos__GetOrderDocumentResponse, OP_GET_ORDER_DOCUMENT)
+PENDING(DownloadReturns, _eos__DownloadReturnsRequest, _eos__DownloadReturnsResponse, OP_DOWNLOAD_RETURNS)
+PENDING(AcknowledgeReturns, _eos__AcknowledgeReturnsRequest, _eos__AcknowledgeReturnsResponse, OP_ACKNOWLEDGE_RETURNS)
+PENDING(ProcessReturn, _eos__ProcessReturnRequest, _eos__ProcessReturnResponse, OP_PROCESS_RETURN)
+PENDING(UpsertProducts, _eos__UpsertProductsRequest, _eos__UpsertProductsResponse, OP_UPSERT_PRODUCTS)
+PENDING(SetPrices, _eos__SetPricesRequest, _eos__SetPricesResponse, OP_SET_PRICES)
+PENDING(PublishProducts, _eos__PublishProductsRequest, _eos__PublishProductsResponse, OP_PUBLISH_PRODUCTS)
+PENDING(UpdateStock, _eos__UpdateStockRequest, _eos__UpdateStockResponse, OP_UPDATE_STOCK)
+PENDING(SetCreditLimit, _eos__SetCreditLimitRequest, _eos__SetCreditLimitResponse, OP_SET_CREDIT_LIMIT)

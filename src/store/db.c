@@ -1,0 +1,284 @@
+/*
+ * db.c - MariaDB connections: open, session settings, reconnect, transactions,
+ * and the translation of server errors into the hub's error codes.
+ */
+#include "store/db.h"
+#include "store/db_internal.h"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/str.h"
+
+/* Session settings every connection gets, whatever the server's defaults:
+ * instants are UTC, text is utf8mb4, bad data is an error not a warning, and
+ * reads see committed rows only (the feeds depend on it). */
+static const char session_sql[] =
+    "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci, "
+    "sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,"
+    "NO_ZERO_DATE,NO_ZERO_IN_DATE', "
+    "SESSION tx_isolation = 'READ-COMMITTED'";
+
+static void env_copy(char *dst, size_t size, const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+
+    str_copy(dst, size, str_empty(v) ? fallback : v);
+}
+
+void db_config_from_env(struct db_config *cfg)
+{
+    int64_t port = 0;
+
+    memset(cfg, 0, sizeof(*cfg));
+    env_copy(cfg->host, sizeof(cfg->host), "EOS_DB_HOST", "");
+    env_copy(cfg->socket, sizeof(cfg->socket), "EOS_DB_SOCKET",
+             str_empty(cfg->host) ? "var/run/mariadb.sock" : "");
+    env_copy(cfg->user, sizeof(cfg->user), "EOS_DB_USER", "eos");
+    env_copy(cfg->password, sizeof(cfg->password), "EOS_DB_PASSWORD", "eos");
+    env_copy(cfg->name, sizeof(cfg->name), "EOS_DB_NAME", "eoshub");
+    if (str_to_i64(getenv("EOS_DB_PORT"), &port) && port > 0 && port < 65536)
+        cfg->port = (unsigned)port;
+}
+
+int db_error_from(struct db_conn *conn, unsigned code, const char *what, const char *detail)
+{
+    switch (code) {
+    case ER_LOCK_DEADLOCK:
+    case ER_LOCK_WAIT_TIMEOUT:
+        log_debug("db: %s: retryable conflict %u: %s", what, code, detail);
+        return eos_err_set(EOS_ERETRY, NULL, "a concurrent change conflicted; retry");
+    case ER_DUP_ENTRY:
+    case ER_DUP_KEY:
+        return eos_err_set(EOS_EDUPKEY, NULL, "duplicate");
+    case ER_DATA_TOO_LONG:
+    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+    case ER_WARN_DATA_OUT_OF_RANGE:
+    case ER_CONSTRAINT_FAILED:
+    case ER_NO_REFERENCED_ROW_2:
+        log_warn("db: %s: value refused by the schema (%u): %s", what, code, detail);
+        return eos_err_set(EOS_EINVALID, NULL, "a value is out of the allowed range");
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_SERVER_LOST_EXTENDED:
+    case ER_CONNECTION_KILLED:
+    case ER_SERVER_SHUTDOWN:
+    case ER_UNKNOWN_COM_ERROR: /* Galera: node not ready (WSREP has not yet prepared node) */
+    case ER_QUERY_INTERRUPTED:
+    case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
+        if (conn)
+            conn->broken = true;
+        log_warn("db: %s: server unavailable (%u): %s", what, code, detail);
+        return eos_err_set(EOS_EUNAVAIL, NULL, "the database is unavailable; retry later");
+    default:
+        log_error("db: %s: error %u: %s", what, code, detail);
+        if (code >= 2000 && code < 3000 && conn)
+            conn->broken = true; /* client-side errors leave the connection unknown */
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal database error");
+    }
+}
+
+int db_error(struct db_conn *conn, const char *what)
+{
+    return db_error_from(conn, mysql_errno(conn->mysql), what, mysql_error(conn->mysql));
+}
+
+static int connect_mysql(struct db_conn *conn)
+{
+    const struct db_config *cfg = &conn->cfg;
+    MYSQL *m = mysql_init(NULL);
+    unsigned timeout = 5, rw_timeout = 30;
+    unsigned long flags = conn->admin ? CLIENT_MULTI_STATEMENTS : 0;
+    my_bool no_reconnect = 0;
+    int rc = -1;
+
+    if (!m)
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+    mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+    /* Reconnecting silently would lose session settings and prepared
+     * statements in the middle of a transaction: we do it ourselves. */
+    mysql_optionsv(m, MYSQL_OPT_RECONNECT, &no_reconnect);
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    if (!mysql_real_connect(m, str_empty(cfg->host) ? NULL : cfg->host, cfg->user, cfg->password,
+                            conn->admin ? NULL : cfg->name, cfg->port,
+                            str_empty(cfg->host) ? cfg->socket : NULL, flags)) {
+        unsigned code = mysql_errno(m);
+
+        log_warn("db: cannot connect to %s%s (%u): %s", str_empty(cfg->host) ? "socket " : "",
+                 str_empty(cfg->host) ? cfg->socket : cfg->host, code, mysql_error(m));
+        mysql_close(m);
+        if (code == ER_BAD_DB_ERROR)
+            return eos_err_set(EOS_EUNAVAIL, NULL, "the database does not exist; run eosctl migrate");
+        return eos_err_set(EOS_EUNAVAIL, NULL, "the database is unavailable; retry later");
+    }
+    if (mysql_real_query(m, session_sql, sizeof(session_sql) - 1)) {
+        rc = db_error_from(NULL, mysql_errno(m), "session setup", mysql_error(m));
+        mysql_close(m);
+        return rc;
+    }
+    conn->mysql = m;
+    conn->broken = false;
+    conn->in_tx = false;
+    return 0;
+}
+
+static void drop_statements(struct db_conn *conn)
+{
+    for (int i = 0; i < DB_MAX_STMTS; i++) {
+        if (conn->stmts[i]) {
+            mysql_stmt_close(conn->stmts[i]);
+            conn->stmts[i] = NULL;
+        }
+    }
+}
+
+static int open_conn(struct db_conn **out, const struct db_config *cfg, bool admin)
+{
+    struct db_conn *conn = calloc(1, sizeof(*conn));
+    int rc;
+
+    if (!conn)
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    conn->cfg = *cfg;
+    conn->admin = admin;
+    rc = connect_mysql(conn);
+    if (rc < 0) {
+        free(conn);
+        return rc;
+    }
+    *out = conn;
+    return 0;
+}
+
+struct db_conn *db_new(const struct db_config *cfg)
+{
+    struct db_conn *conn = calloc(1, sizeof(*conn));
+
+    if (conn) {
+        conn->cfg = *cfg;
+        conn->broken = true;
+    }
+    return conn;
+}
+
+int db_open(struct db_conn **out, const struct db_config *cfg)
+{
+    return open_conn(out, cfg, false);
+}
+
+int db_open_admin(struct db_conn **out, const struct db_config *cfg)
+{
+    return open_conn(out, cfg, true);
+}
+
+void db_close(struct db_conn *conn)
+{
+    if (!conn)
+        return;
+    drop_statements(conn);
+    if (conn->mysql)
+        mysql_close(conn->mysql);
+    free(conn);
+}
+
+int db_ensure(struct db_conn *conn)
+{
+    if (conn->mysql && !conn->broken)
+        return 0;
+    drop_statements(conn);
+    if (conn->mysql) {
+        mysql_close(conn->mysql);
+        conn->mysql = NULL;
+    }
+    return connect_mysql(conn);
+}
+
+bool db_alive(struct db_conn *conn)
+{
+    if (db_ensure(conn) < 0)
+        return false;
+    if (mysql_ping(conn->mysql) != 0) {
+        conn->broken = true;
+        return false;
+    }
+    return true;
+}
+
+static int simple_query(struct db_conn *conn, const char *sql, size_t len, const char *what)
+{
+    if (db_ensure(conn) < 0)
+        return eos_err_code();
+    if (mysql_real_query(conn->mysql, sql, len))
+        return db_error(conn, what);
+    return 0;
+}
+
+int db_begin(struct db_conn *conn)
+{
+    static const char sql[] = "START TRANSACTION";
+    int rc = simple_query(conn, sql, sizeof(sql) - 1, "begin");
+
+    if (rc == 0)
+        conn->in_tx = true;
+    return rc;
+}
+
+int db_commit(struct db_conn *conn)
+{
+    int rc = 0;
+
+    if (mysql_commit(conn->mysql))
+        rc = db_error(conn, "commit");
+    conn->in_tx = false;
+    return rc;
+}
+
+void db_rollback(struct db_conn *conn)
+{
+    if (!conn->in_tx)
+        return;
+    conn->in_tx = false;
+    if (conn->broken || !conn->mysql)
+        return;
+    if (mysql_rollback(conn->mysql))
+        (void)db_error(conn, "rollback");
+}
+
+int db_exec_text(struct db_conn *conn, const char *sql)
+{
+    return simple_query(conn, sql, strlen(sql), "statement");
+}
+
+int db_exec_script(struct db_conn *conn, const char *sql)
+{
+    int status;
+
+    if (simple_query(conn, sql, strlen(sql), "script") < 0)
+        return eos_err_code();
+    /* Drain every statement's result; the first failure stops the script. */
+    do {
+        MYSQL_RES *res = mysql_store_result(conn->mysql);
+
+        if (res)
+            mysql_free_result(res);
+        else if (mysql_field_count(conn->mysql) != 0)
+            return db_error(conn, "script result");
+        status = mysql_next_result(conn->mysql);
+        if (status > 0)
+            return db_error(conn, "script");
+    } while (status == 0);
+    return 0;
+}
+
+const char *db_name(const struct db_conn *conn)
+{
+    return conn->cfg.name;
+}

@@ -1,0 +1,220 @@
+/*
+ * auth.c - authentication of a request, with the verification cache.
+ */
+#include "svc/auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "core/password.h"
+#include "core/wsse_digest.h"
+#include "store/party.h"
+
+#define CACHE_SLOTS 1024 /* direct-mapped by key hash: bounded, no eviction logic */
+
+struct cache_entry {
+    unsigned char key[32]; /* SHA-256 of username NUL secret */
+    time_t expires;
+    struct principal who;
+};
+
+static struct cache_entry cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A hash of a password nobody has, verified for unknown users so they take
+ * as long as known ones. Made once, on first need. */
+static char dummy_hash[PASSWORD_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    if (password_hash(dummy_hash, sizeof(dummy_hash), "no such user: timing equaliser",
+                      PASSWORD_DEFAULT_ITERATIONS) < 0)
+        dummy_hash[0] = '\0';
+}
+
+void auth_settings_defaults(struct auth_settings *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->allow_plaintext = false;
+    s->created_window = 300;
+    s->cache_ttl = 60;
+}
+
+static int fail(void)
+{
+    return eos_err_set(EOS_EAUTH_FAILED, NULL, "authentication failed");
+}
+
+static int cache_key(unsigned char out[32], const char *user, const char *secret)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+             EVP_DigestUpdate(md, user, strlen(user) + 1) == 1 &&
+             EVP_DigestUpdate(md, secret, strlen(secret)) == 1 &&
+             EVP_DigestFinal_ex(md, out, NULL) == 1;
+
+    EVP_MD_CTX_free(md);
+    return ok ? 0 : eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+}
+
+static unsigned slot_of(const unsigned char key[32])
+{
+    return ((unsigned)key[0] << 8 | key[1]) % CACHE_SLOTS;
+}
+
+static bool cache_get(const unsigned char key[32], struct principal *out)
+{
+    struct cache_entry *e = &cache[slot_of(key)];
+    bool hit = false;
+
+    pthread_mutex_lock(&cache_lock);
+    if (e->expires > time(NULL) && CRYPTO_memcmp(e->key, key, 32) == 0) {
+        *out = e->who;
+        hit = true;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return hit;
+}
+
+static void cache_put(const unsigned char key[32], const struct principal *who, int ttl)
+{
+    struct cache_entry *e = &cache[slot_of(key)];
+
+    pthread_mutex_lock(&cache_lock);
+    memcpy(e->key, key, 32);
+    e->who = *who;
+    e->expires = time(NULL) + ttl;
+    pthread_mutex_unlock(&cache_lock);
+}
+
+void auth_cache_clear(void)
+{
+    pthread_mutex_lock(&cache_lock);
+    memset(cache, 0, sizeof(cache));
+    pthread_mutex_unlock(&cache_lock);
+}
+
+static int principal_from(const struct user_row *u, struct principal *out)
+{
+    int role = role_parse(u->role);
+
+    if (role < 0 || !u->active)
+        return fail();
+    memset(out, 0, sizeof(*out));
+    out->user_id = u->user_id;
+    out->party_id = u->party_id;
+    out->role = (enum role)role;
+    out->price_authority_bp = u->price_authority_bp;
+    str_copy(out->username, sizeof(out->username), u->username);
+    str_copy(out->party_code, sizeof(out->party_code), u->party_code);
+    return 0;
+}
+
+static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
+                          const struct credentials *cred, struct principal *out)
+{
+    struct user_row user;
+    unsigned char key[32];
+    int found, rc;
+
+    if (!cred->secure && !s->allow_plaintext) {
+        log_info("auth: plaintext password refused without TLS for %s", cred->username);
+        return eos_err_set(EOS_EAUTH_FAILED, NULL,
+                           "passwords in clear text are accepted only over TLS; use HTTPS "
+                           "or PasswordDigest");
+    }
+    if ((rc = cache_key(key, cred->username, cred->secret)) < 0)
+        return rc;
+    if (cache_get(key, out))
+        return 0;
+    found = store_user_by_name(ctx->db, cred->username, &user);
+    if (found < 0)
+        return found;
+    if (found == 0) {
+        pthread_once(&dummy_once, make_dummy);
+        (void)password_verify(dummy_hash, cred->secret);
+        return fail();
+    }
+    if (password_verify(user.password_hash, cred->secret) < 0)
+        return fail();
+    if ((rc = principal_from(&user, out)) < 0)
+        return rc;
+    cache_put(key, out, s->cache_ttl);
+    return 0;
+}
+
+static int check_digest(struct svc_ctx *ctx, const struct auth_settings *s,
+                        const struct credentials *cred, struct principal *out)
+{
+    struct user_row user;
+    unsigned char nonce[128];
+    unsigned char nonce_key[32];
+    char password[SECRETBOX_MAX_PLAIN + 1];
+    int nonce_len, found, rc = -1;
+    time_t now = time(NULL);
+    EVP_MD_CTX *md = NULL;
+
+    nonce_len = base64_decode(nonce, sizeof(nonce), cred->nonce_b64);
+    if (nonce_len < 8 || str_empty(cred->created) || cred->created_at == 0)
+        return fail();
+    /* Created must be recent (and not from far in the future: clock skew of a
+     * minute is tolerated), which bounds how long nonces must be remembered. */
+    if (cred->created_at < now - s->created_window || cred->created_at > now + 60) {
+        log_info("auth: stale or future Created for %s", cred->username);
+        return fail();
+    }
+    found = store_user_by_name(ctx->db, cred->username, &user);
+    if (found < 0)
+        return found;
+    if (found == 0 || user.digest_secret_len == 0 ||
+        secretbox_open(password, sizeof(password), &s->key, user.digest_secret,
+                       user.digest_secret_len) < 0)
+        return fail();
+    if (!wsse_digest_matches(nonce, (size_t)nonce_len, cred->created, password, cred->secret)) {
+        rc = fail();
+        goto out;
+    }
+    md = EVP_MD_CTX_new();
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+        EVP_DigestUpdate(md, cred->username, strlen(cred->username) + 1) != 1 ||
+        EVP_DigestUpdate(md, nonce, (size_t)nonce_len) != 1 ||
+        EVP_DigestFinal_ex(md, nonce_key, NULL) != 1) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+        goto out;
+    }
+    /* Autocommit: the nonce is spent even if the request fails later. */
+    rc = store_nonce_remember(ctx->db, nonce_key, (int64_t)now + s->created_window + 120);
+    if (rc == EOS_EDUPKEY) {
+        log_info("auth: replayed nonce for %s", cred->username);
+        rc = fail();
+        goto out;
+    }
+    if (rc < 0)
+        goto out;
+    rc = principal_from(&user, out);
+out:
+    EVP_MD_CTX_free(md);
+    OPENSSL_cleanse(password, sizeof(password));
+    return rc;
+}
+
+int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
+                     const struct credentials *cred, struct principal *out)
+{
+    if (cred->kind == CRED_NONE)
+        return eos_err_set(EOS_EAUTH_REQUIRED, NULL,
+                           "credentials required: a WS-Security UsernameToken or HTTP Basic");
+    if (str_empty(cred->username) || str_empty(cred->secret) || strlen(cred->username) > 64 ||
+        strlen(cred->secret) > PASSWORD_MAX_LEN)
+        return fail();
+    if (cred->kind == CRED_DIGEST)
+        return check_digest(ctx, s, cred, out);
+    return check_password(ctx, s, cred, out);
+}
