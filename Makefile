@@ -141,13 +141,15 @@ $(BUILD)/libeossoap.a: $(SOAP_OBJ) $(GEN_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 
-ALL_LIBS = $(GSOAP_LIBS) $(MARIADB_LIBS) $(XML_LIBS) $(SSL_LIBS) -lz -lm
+# Programs without SOAP (eosctl, unit and DB tests) do not link gSOAP.
+BASE_LIBS = $(MARIADB_LIBS) $(XML_LIBS) $(SSL_LIBS) -lz -lm
+ALL_LIBS = $(GSOAP_LIBS) $(BASE_LIBS)
 
 $(HUB_BIN): $(BUILD)/hub/main.o $(NSMAP_OBJ) $(BUILD)/libeossoap.a $(BUILD)/libeos.a
 	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(ALL_LIBS)
 
 $(CTL_BIN): $(BUILD)/tools/eosctl.o $(BUILD)/libeos.a
-	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(ALL_LIBS)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(BASE_LIBS)
 
 # ---------------------------------------------------------------- tests
 
@@ -159,11 +161,11 @@ DB_FIXTURE_SRC := $(filter-out tests/db/test_%,$(wildcard tests/db/*.c))
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libeos.a
 	@mkdir -p $(dir $@)
-	$(call say,TEST,$@)$(CC) $(CF_PLAIN) -Itests -o $@ $^ $(CUNIT_LIBS) $(ALL_LIBS) $(LDFLAGS_ALL)
+	$(call say,TEST,$@)$(CC) $(CF_PLAIN) -Itests -o $@ $^ $(CUNIT_LIBS) $(BASE_LIBS) $(LDFLAGS_ALL)
 
 $(BUILD)/tests/db/%: tests/db/%.c $(DB_FIXTURE_SRC) $(BUILD)/libeos.a
 	@mkdir -p $(dir $@)
-	$(call say,TEST,$@)$(CC) $(CF_STORE) -Itests -o $@ $^ $(CUNIT_LIBS) $(ALL_LIBS) $(LDFLAGS_ALL)
+	$(call say,TEST,$@)$(CC) $(CF_STORE) -Itests -o $@ $^ $(CUNIT_LIBS) $(BASE_LIBS) $(LDFLAGS_ALL)
 
 $(BUILD)/tests/api/%: tests/api/%.c $(API_FIXTURE_SRC) $(NSMAP_OBJ) $(BUILD)/libeossoap.a $(BUILD)/libeos.a
 	@mkdir -p $(dir $@)

@@ -135,7 +135,10 @@ static int map_soap_error(int error, const char **message)
         *message = "only POST of a SOAP envelope is served here";
         return EOS_EMALFORMED;
     case SOAP_VERSIONMISMATCH:
-        *message = "not a SOAP 1.1 or 1.2 envelope";
+        *message = "the request is not a SOAP 1.1 or 1.2 envelope";
+        return EOS_EMALFORMED;
+    case SOAP_NO_DATA:
+        *message = "the request is empty";
         return EOS_EMALFORMED;
     case SOAP_MUSTUNDERSTAND:
         *message = "a mustUnderstand header is not understood";

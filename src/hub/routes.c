@@ -130,7 +130,11 @@ int routes_get(struct soap *soap)
     if (strcmp(path, "/healthz") == 0) {
         if (w && db_alive(w->db))
             return send_body(soap, "text/plain", "ok\n", 3);
-        return 503;
+        soap->http_content = "text/plain";
+        if (soap_response(soap, SOAP_FILE + 503) ||
+            soap_send_raw(soap, "database unavailable\n", 21) || soap_end_send(soap))
+            return soap->error;
+        return SOAP_OK;
     }
     if (strcmp(path, "/metrics") == 0) {
         static const size_t size = 256 * 1024;

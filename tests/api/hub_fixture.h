@@ -1,0 +1,55 @@
+/*
+ * hub_fixture.h - API tests' helpers: a real eos-hub started by the test on a
+ * free port, and gSOAP clients with each way of presenting credentials.
+ *
+ * The hub is the binary beside the tests (EOS_TEST_BUILD/eos-hub), on the test
+ * database (EOS_DB_* from scripts/run-tests); its log goes to
+ * EOS_TEST_VAR/<name>.log. Stopping it sends SIGTERM and returns its exit
+ * status, so a leak or sanitizer report at exit fails the test.
+ */
+#ifndef EOS_TESTS_HUB_FIXTURE_H
+#define EOS_TESTS_HUB_FIXTURE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "soapH.h"
+
+struct test_hub {
+    pid_t pid;
+    int port;
+    char endpoint[128];  /* http://127.0.0.1:PORT/eos */
+    char log_path[512];
+};
+
+/* Starts a hub; env holds extra "NAME=VALUE" settings, NULL-terminated (may be
+ * NULL). Waits until /healthz answers 200. Returns 0 or -1 (message printed). */
+int test_hub_start(struct test_hub *hub, const char *name, const char *const *env);
+
+/* SIGTERM, wait; returns the exit status (0 clean), or -1. */
+int test_hub_stop(struct test_hub *hub);
+
+/* A client context: UTF-8 strings, keep-alive. Free with test_client_free. */
+struct soap *test_client(void);
+void test_client_free(struct soap *soap);
+
+/* Credentials for the next call (call again before every call). */
+void test_auth_none(struct soap *soap);
+void test_auth_basic(struct soap *soap, const char *user, const char *password);
+void test_auth_text(struct soap *soap, const char *user, const char *password);
+void test_auth_digest(struct soap *soap, const char *user, const char *password);
+/* A digest token with a chosen nonce and Created time (for replay and skew tests). */
+void test_auth_digest_raw(struct soap *soap, const char *user, const char *password,
+                          const char *nonce, time_t created);
+
+/* The contract fault code (<eos:error><code>) of the last call, "" if the call
+ * succeeded, or "?" for a fault without our detail. */
+const char *test_fault_code(struct soap *soap);
+
+/* True when the last fault's faultcode is Client (or Sender). */
+bool test_fault_is_client(struct soap *soap);
+
+/* The demo password (EOS_DEMO_PASSWORD or demo-pass). */
+const char *test_demo_password(void);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * test_migrate.c - the schema and the demo data on a real MariaDB: migrating
+ * an empty database, migrating twice, loading the demo twice.
+ *
+ * Works on its own database (EOS_DB_NAME with "_migrate" appended), dropped at
+ * the start, so it neither needs nor disturbs the other suites' data.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/paths.h"
+#include "cunit_run.h"
+#include "core/secretbox.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "store/stmt.h"
+#include "svc/admin.h"
+
+static struct db_config cfg;
+static char schema_dir[1024];
+
+static int suite_init(void)
+{
+    char name[64];
+
+    db_config_from_env(&cfg);
+    snprintf(name, sizeof(name), "%.50s_migrate", cfg.name);
+    snprintf(cfg.name, sizeof(cfg.name), "%s", name);
+    if (path_resource(schema_dir, sizeof(schema_dir), "EOS_SCHEMA_DIR", "schema") < 0)
+        return 1;
+    return store_drop_database(&cfg) == 0 ? 0 : 1;
+}
+
+static int suite_cleanup(void)
+{
+    return store_drop_database(&cfg) == 0 ? 0 : 1;
+}
+
+/* One number from a query with no arguments; -1 on error. */
+static int64_t count_of(struct db_conn *db, struct db_sql *q)
+{
+    struct db_cols c;
+    int64_t n = -1;
+
+    db_cols_init(&c);
+    col_i64(&c, &n);
+    if (db_query_one(db, q, NULL, &c) != 1)
+        return -1;
+    return n;
+}
+
+DB_SQL(q_tables, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()");
+DB_SQL(q_migrations, "SELECT COUNT(*) FROM schema_migration");
+DB_SQL(q_parties, "SELECT COUNT(*) FROM party");
+DB_SQL(q_users, "SELECT COUNT(*) FROM app_user");
+DB_SQL(q_products, "SELECT COUNT(*) FROM product");
+DB_SQL(q_publications, "SELECT COUNT(*) FROM publication");
+DB_SQL(q_prices, "SELECT COUNT(*) FROM price");
+DB_SQL(q_not_returnable, "SELECT COUNT(*) FROM product WHERE returnable = 0 AND sku = 'SKU-0005'");
+DB_SQL(q_buyer2_limit,
+       "SELECT COUNT(*) FROM customer_account a JOIN party p ON p.party_id = a.buyer_party_id "
+       "WHERE p.code = 'BUY002' AND a.credit_limit = 5000");
+DB_SQL(q_unpublished,
+       "SELECT COUNT(*) FROM publication pu JOIN product p USING (product_id) "
+       "WHERE p.sku >= 'SKU-0016'");
+
+static void test_migrate__from_empty(void)
+{
+    struct db_conn *db = NULL;
+    int applied = -1;
+
+    CU_ASSERT_EQUAL_FATAL(store_migrate(&cfg, schema_dir, &applied), 0);
+    CU_ASSERT_TRUE(applied >= 1);
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    CU_ASSERT_EQUAL(count_of(db, &q_migrations), applied);
+    /* Every table of the data model, plus schema_migration. */
+    CU_ASSERT_TRUE(count_of(db, &q_tables) >= 24);
+    db_close(db);
+}
+
+static void test_migrate__twice_is_a_no_op(void)
+{
+    struct db_conn *db = NULL;
+    int applied = -1;
+    int64_t before, after;
+
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    before = count_of(db, &q_migrations);
+    CU_ASSERT_EQUAL(store_migrate(&cfg, schema_dir, &applied), 0);
+    CU_ASSERT_EQUAL(applied, 0);
+    after = count_of(db, &q_migrations);
+    CU_ASSERT_EQUAL(before, after);
+    db_close(db);
+}
+
+static void load_demo(struct db_conn *db)
+{
+    struct svc_ctx ctx = {db, NULL};
+    struct secret_key key = {.loaded = 1};
+
+    memset(key.bytes, 7, sizeof(key.bytes));
+    CU_ASSERT_EQUAL(svc_demo_load(&ctx, "demo-pass", &key), 0);
+}
+
+static void test_migrate__demo_twice_gives_the_same_data(void)
+{
+    struct db_conn *db = NULL;
+    struct db_sql *queries[] = {&q_parties, &q_users, &q_products, &q_publications, &q_prices};
+    int64_t first[5], second[5];
+
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    load_demo(db);
+    for (int i = 0; i < 5; i++)
+        first[i] = count_of(db, queries[i]);
+    CU_ASSERT_EQUAL(first[0], 3);  /* ACME, BUY001, BUY002 */
+    CU_ASSERT_EQUAL(first[1], 4);  /* acme-erp, admin, buyer1, buyer2 */
+    CU_ASSERT_EQUAL(first[2], 20);
+    CU_ASSERT_EQUAL(first[3], 25); /* 15 to BUY001, 10 to BUY002 */
+    CU_ASSERT_EQUAL(first[4], 23); /* 20 list prices, 3 of BUY001's own */
+    CU_ASSERT_EQUAL(count_of(db, &q_not_returnable), 1);
+    CU_ASSERT_EQUAL(count_of(db, &q_buyer2_limit), 1);
+    CU_ASSERT_EQUAL(count_of(db, &q_unpublished), 0);
+    load_demo(db);
+    for (int i = 0; i < 5; i++)
+        second[i] = count_of(db, queries[i]);
+    CU_ASSERT_EQUAL(memcmp(first, second, sizeof(first)), 0);
+    db_close(db);
+}
+
+int main(void)
+{
+    static const struct test_case tests[] = {
+        {"test_migrate__from_empty", test_migrate__from_empty},
+        {"test_migrate__twice_is_a_no_op", test_migrate__twice_is_a_no_op},
+        {"test_migrate__demo_twice_gives_the_same_data",
+         test_migrate__demo_twice_gives_the_same_data},
+    };
+
+    return cunit_run("migrate", suite_init, suite_cleanup, tests, sizeof(tests) / sizeof(tests[0]));
+}
