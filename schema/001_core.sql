@@ -27,6 +27,10 @@ CREATE TABLE customer_account (
   seller_party_id BIGINT        NOT NULL,
   buyer_party_id  BIGINT        NOT NULL,
   credit_limit    DECIMAL(18,4) NULL COMMENT 'NULL: no limit',
+  -- The buyer's exposure, kept current by every change that moves it, so the
+  -- credit check reads one locked row instead of summing all orders:
+  open_order_amount DECIMAL(18,4) NOT NULL DEFAULT 0 COMMENT 'open orders, not yet invoiced',
+  receivable_amount DECIMAL(18,4) NOT NULL DEFAULT 0 COMMENT 'invoiced, not yet paid',
   active          BOOLEAN       NOT NULL DEFAULT TRUE,
   created_at      DATETIME(6)   NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   PRIMARY KEY (seller_party_id, buyer_party_id),

@@ -77,6 +77,13 @@ char *api_strdup(struct soap *soap, const char *s);
 char *api_money(struct soap *soap, int64_t v);
 char *api_qty(struct soap *soap, int64_t v);
 
+struct submit_result;
+struct eos__SubmitOrderResult;
+/* The response of SubmitOrder and SubmitOrderDocument from the use case's
+ * result. SOAP_OK or SOAP_EOM. */
+int api_submit_result(struct soap *soap, const struct submit_result *r,
+                      struct eos__SubmitOrderResult *resp);
+
 /* For operations whose issue has not landed: authenticates and authorizes,
  * then answers INTERNAL "not implemented". */
 int api_not_implemented(struct soap *soap, enum api_op op);

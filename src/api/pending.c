@@ -15,13 +15,7 @@
         return api_not_implemented(soap, id);                                                 \
     }
 
-PENDING(GetCatalog, _eos__GetCatalogRequest, _eos__GetCatalogResponse, OP_GET_CATALOG)
-PENDING(SubmitOrder, _eos__SubmitOrderRequest, eos__SubmitOrderResult, OP_SUBMIT_ORDER)
 PENDING(SubmitOrderDocument, _eos__SubmitOrderDocumentRequest, eos__SubmitOrderResult, OP_SUBMIT_ORDER_DOCUMENT)
-PENDING(GetOrderStatus, _eos__GetOrderStatusRequest, _eos__GetOrderStatusResponse, OP_GET_ORDER_STATUS)
-PENDING(ListOrders, _eos__ListOrdersRequest, _eos__ListOrdersResponse, OP_LIST_ORDERS)
-PENDING(CancelOrder, _eos__CancelOrderRequest, _eos__CancelOrderResponse, OP_CANCEL_ORDER)
-PENDING(RequestOrderChange, _eos__RequestOrderChangeRequest, _eos__RequestOrderChangeResponse, OP_REQUEST_ORDER_CHANGE)
 PENDING(SubmitReturn, _eos__SubmitReturnRequest, eos__SubmitReturnResult, OP_SUBMIT_RETURN)
 PENDING(GetReturnStatus, _eos__GetReturnStatusRequest, _eos__GetReturnStatusResponse, OP_GET_RETURN_STATUS)
 PENDING(ListAccountDocuments, _eos__ListAccountDocumentsRequest, _eos__ListAccountDocumentsResponse, OP_LIST_ACCOUNT_DOCUMENTS)

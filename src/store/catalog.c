@@ -3,6 +3,8 @@
  */
 #include "store/catalog.h"
 
+#include <string.h>
+
 #include "base/err.h"
 #include "base/str.h"
 #include "store/stmt.h"
@@ -183,4 +185,160 @@ int store_stock_set(struct db_conn *db, int64_t seller_id, const char *sku, qty_
         return rc;
     *found = rc == 1;
     return 0;
+}
+
+/* ------------------------------------------------------------ buyer's view */
+
+/* The buyer's price and the list price of product p today, as subqueries. */
+#define OWN_PRICE(col)                                                                        \
+    "(SELECT pr." col " FROM price pr WHERE pr.product_id = p.product_id AND pr.buyer_key = ? " \
+    "AND pr.valid_from <= UTC_DATE() ORDER BY pr.valid_from DESC LIMIT 1)"
+#define LIST_PRICE(col)                                                                       \
+    "(SELECT pr." col " FROM price pr WHERE pr.product_id = p.product_id AND pr.buyer_key = 0 " \
+    "AND pr.valid_from <= UTC_DATE() ORDER BY pr.valid_from DESC LIMIT 1)"
+
+DB_SQL(q_line_prices,
+       "SELECT j.idx, p.product_id, p.name, p.active AND EXISTS (SELECT 1 FROM publication pu "
+       "WHERE pu.product_id = p.product_id AND pu.buyer_party_id = ?), "
+       OWN_PRICE("unit_price") ", " LIST_PRICE("unit_price") " "
+       "FROM JSON_TABLE(?, '$[*]' COLUMNS (idx FOR ORDINALITY, sku VARCHAR(64) PATH '$')) j "
+       "JOIN product p ON p.seller_party_id = ? AND p.sku = j.sku");
+
+int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
+                      const char *skus_json, size_t count, struct line_price *prices,
+                      int64_t *product_ids, char (*names)[201])
+{
+    struct db_args a;
+    struct db_cols c;
+    int64_t idx = 0, product_id = 0;
+    char name[201];
+    bool available = false, own_null = true, list_null = true;
+    money_t own = 0, list = 0;
+    int rc;
+
+    for (size_t i = 0; i < count; i++) {
+        memset(&prices[i], 0, sizeof(prices[i]));
+        product_ids[i] = 0;
+        names[i][0] = '\0';
+    }
+    db_args_init(&a);
+    arg_i64(&a, buyer_id);
+    arg_i64(&a, buyer_id);
+    arg_str(&a, skus_json);
+    arg_i64(&a, seller_id);
+    db_cols_init(&c);
+    col_i64(&c, &idx);
+    col_i64(&c, &product_id);
+    col_str(&c, name, sizeof(name));
+    col_bool(&c, &available);
+    col_money(&c, &own);
+    col_nullable(&c, &own_null);
+    col_money(&c, &list);
+    col_nullable(&c, &list_null);
+    rc = db_query(db, &q_line_prices, &a, &c);
+    if (rc < 0)
+        return rc;
+    while ((rc = db_fetch(db, &q_line_prices, &c)) == 1) {
+        struct line_price *lp;
+
+        if (idx < 1 || (size_t)idx > count)
+            continue;
+        lp = &prices[idx - 1];
+        lp->found = true;
+        lp->available = available;
+        lp->priced = !own_null || !list_null;
+        lp->unit_price = !own_null ? own : list;
+        lp->list_price = !list_null ? list : lp->unit_price;
+        product_ids[idx - 1] = product_id;
+        str_copy(names[idx - 1], sizeof(names[0]), name);
+    }
+    db_done(db, &q_line_prices);
+    return rc < 0 ? rc : 0;
+}
+
+DB_SQL(q_catalog,
+       "SELECT * FROM (SELECT p.sku, p.name, c.code, p.uom, "
+       "COALESCE(" OWN_PRICE("unit_price") ", " LIST_PRICE("unit_price") ") AS unit_price, "
+       "p.returnable, COALESCE(" OWN_PRICE("return_price") ", " LIST_PRICE("return_price") "), "
+       "p.available_qty, p.min_order_qty, p.updated_at "
+       "FROM publication pu JOIN product p ON p.product_id = pu.product_id "
+       "JOIN category c ON c.category_id = p.category_id "
+       "WHERE pu.buyer_party_id = ? AND p.seller_party_id = ? AND p.active "
+       "AND (? = '' OR c.code = ?) "
+       "AND (? = '' OR p.name LIKE CONCAT('%', ?, '%') OR p.sku LIKE CONCAT('%', ?, '%')) "
+       "AND (? = 0 OR p.updated_at >= FROM_UNIXTIME(?) OR EXISTS (SELECT 1 FROM price pr "
+       "WHERE pr.product_id = p.product_id AND pr.updated_at >= FROM_UNIXTIME(?)))) items "
+       "WHERE unit_price IS NOT NULL ORDER BY sku");
+
+/* The search text with LIKE's wildcards escaped, so "50%" means 50%. */
+static void like_escape(char *out, size_t size, const char *in)
+{
+    size_t n = 0;
+
+    for (const char *p = in; *p && n + 2 < size; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[n++] = '\\';
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+}
+
+int store_catalog_page(struct db_conn *db, const struct catalog_filter *f,
+                       struct catalog_item *out, size_t max, size_t *count, int64_t *total)
+{
+    struct catalog_item row;
+    struct db_args a;
+    struct db_cols c;
+    char search[256];
+    char updated[32];
+    bool ret_null = true, min_null = true;
+    int64_t seen = 0;
+    int rc;
+
+    *count = 0;
+    *total = 0;
+    like_escape(search, sizeof(search), f->search);
+    db_args_init(&a);
+    arg_i64(&a, f->buyer_id);
+    arg_i64(&a, f->buyer_id);
+    arg_i64(&a, f->buyer_id);
+    arg_i64(&a, f->seller_id);
+    arg_str(&a, f->category_code);
+    arg_str(&a, f->category_code);
+    arg_str(&a, search);
+    arg_str(&a, search);
+    arg_str(&a, search);
+    arg_i64(&a, f->changed_since);
+    arg_i64(&a, f->changed_since);
+    arg_i64(&a, f->changed_since);
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_str(&c, row.sku, sizeof(row.sku));
+    col_str(&c, row.name, sizeof(row.name));
+    col_str(&c, row.category_code, sizeof(row.category_code));
+    col_str(&c, row.uom, sizeof(row.uom));
+    col_money(&c, &row.unit_price);
+    col_bool(&c, &row.returnable);
+    col_money(&c, &row.return_price);
+    col_nullable(&c, &ret_null);
+    col_qty(&c, &row.available);
+    col_qty(&c, &row.min_order);
+    col_nullable(&c, &min_null);
+    col_str(&c, updated, sizeof(updated));
+    rc = db_query(db, &q_catalog, &a, &c);
+    if (rc < 0)
+        return rc;
+    /* Paging in C over the ordered rows: a buyer's catalog is thousands of
+     * rows at most, and the total comes from the same pass. */
+    while ((rc = db_fetch(db, &q_catalog, &c)) == 1) {
+        if (seen >= f->offset && *count < max && (int32_t)*count < f->limit) {
+            row.has_return_price = !ret_null;
+            row.has_min_order = !min_null;
+            out[(*count)++] = row;
+        }
+        seen++;
+    }
+    db_done(db, &q_catalog);
+    *total = seen;
+    return rc < 0 ? rc : 0;
 }

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/catalog.h"
 #include "core/money.h"
+#include "core/order.h"
 #include "store/db.h"
 
 struct product_in {
@@ -46,5 +48,19 @@ int store_publish(struct db_conn *db, int64_t product_id, int64_t buyer_id, bool
 /* Sets a product's available quantity; *found is false when no such product. */
 int store_stock_set(struct db_conn *db, int64_t seller_id, const char *sku, qty_t available,
                     bool *found);
+
+/* Prices for a submission: for each SKU of skus_json (a JSON array of
+ * strings, in line order) the product, its name and what the buyer pays:
+ * prices[i], product_ids[i] and names[i] (201 bytes each) for the i-th SKU;
+ * an unknown SKU leaves prices[i].found false. Own price over list price,
+ * the latest valid_from not after today (UTC). */
+int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
+                      const char *skus_json, size_t count, struct line_price *prices,
+                      int64_t *product_ids, char (*names)[201]);
+
+/* One page of the buyer's catalog (published, active, priced) by SKU, and the
+ * total matching. */
+int store_catalog_page(struct db_conn *db, const struct catalog_filter *f,
+                       struct catalog_item *out, size_t max, size_t *count, int64_t *total);
 
 #endif

@@ -231,6 +231,19 @@ int db_begin(struct db_conn *conn)
     return rc;
 }
 
+int db_begin_snapshot(struct db_conn *conn)
+{
+    static const char iso[] = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+    static const char start[] = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+    int rc = simple_query(conn, iso, sizeof(iso) - 1, "begin snapshot");
+
+    if (rc == 0)
+        rc = simple_query(conn, start, sizeof(start) - 1, "begin snapshot");
+    if (rc == 0)
+        conn->in_tx = true;
+    return rc;
+}
+
 int db_commit(struct db_conn *conn)
 {
     int rc = 0;

@@ -54,6 +54,9 @@ int db_ensure(struct db_conn *conn);
 bool db_alive(struct db_conn *conn);
 
 int db_begin(struct db_conn *conn);
+/* A read-only transaction on one consistent snapshot (REPEATABLE READ for
+ * this transaction only), for reads made of several queries. */
+int db_begin_snapshot(struct db_conn *conn);
 int db_commit(struct db_conn *conn);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void db_rollback(struct db_conn *conn);

@@ -34,4 +34,7 @@ typedef int (*svc_tx_fn)(struct svc_ctx *ctx, void *arg);
  * times in all, then answers SERVICE_UNAVAILABLE (retryable). */
 int svc_run_tx(struct svc_ctx *ctx, svc_tx_fn fn, void *arg);
 
+/* Runs a read made of several queries on one consistent snapshot. */
+int svc_run_read(struct svc_ctx *ctx, svc_tx_fn fn, void *arg);
+
 #endif

@@ -31,3 +31,16 @@ int svc_run_tx(struct svc_ctx *ctx, svc_tx_fn fn, void *arg)
         rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
     return rc;
 }
+
+int svc_run_read(struct svc_ctx *ctx, svc_tx_fn fn, void *arg)
+{
+    int rc = db_begin_snapshot(ctx->db);
+
+    if (rc == 0)
+        rc = fn(ctx, arg);
+    /* Read-only: ending it either way releases the snapshot. */
+    db_rollback(ctx->db);
+    if (rc == EOS_ERETRY)
+        rc = eos_err_set(EOS_EUNAVAIL, NULL, "the read conflicted; retry");
+    return rc;
+}

@@ -1,0 +1,105 @@
+/*
+ * input.c - request value checks.
+ */
+#include "api/input.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/str.h"
+
+static int too_long(const char *field, size_t max)
+{
+    return eos_err_set(EOS_EINVALID, field, "at most %zu characters", max);
+}
+
+int in_text(char *dst, size_t size, const char *src, const char *field, bool required)
+{
+    size_t len;
+
+    dst[0] = '\0';
+    if (src == NULL || *src == '\0') {
+        if (required)
+            return eos_err_set(EOS_EINVALID, field, "required");
+        return 0;
+    }
+    len = strlen(src);
+    if (!utf8_valid_text(src, len))
+        return eos_err_set(EOS_EINVALID, field, "not valid UTF-8 text");
+    if (len >= size)
+        return too_long(field, size - 1);
+    memcpy(dst, src, len + 1);
+    return 0;
+}
+
+static int in_pattern(char *dst, size_t size, const char *src, const char *field, bool required,
+                      const char *extra)
+{
+    size_t len;
+
+    dst[0] = '\0';
+    if (src == NULL || *src == '\0')
+        return required ? eos_err_set(EOS_EINVALID, field, "required") : 0;
+    len = strlen(src);
+    if (len >= size)
+        return too_long(field, size - 1);
+    for (const char *p = src; *p; p++) {
+        char c = *p;
+
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              strchr(extra, c)))
+            return eos_err_set(EOS_EINVALID, field, "letters, digits and %s only", extra);
+    }
+    memcpy(dst, src, len + 1);
+    return 0;
+}
+
+int in_code(char *dst, size_t size, const char *src, const char *field, bool required)
+{
+    return in_pattern(dst, size, src, field, required, "._-");
+}
+
+int in_sku(char *dst, size_t size, const char *src, const char *field)
+{
+    return in_pattern(dst, size, src, field, true, "._/-");
+}
+
+int in_docno(char *dst, size_t size, const char *src, const char *field, bool required)
+{
+    int rc = in_text(dst, size, src, field, required);
+
+    if (rc == 0 && (dst[0] == ' ' || dst[0] == '\t' || dst[0] == '\n' || dst[0] == '\r'))
+        return eos_err_set(EOS_EINVALID, field, "must not start with a space");
+    return rc;
+}
+
+int in_date(char dst[11], const char *src, const char *field, bool required)
+{
+    dst[0] = '\0';
+    if (src == NULL || *src == '\0')
+        return required ? eos_err_set(EOS_EINVALID, field, "required") : 0;
+    if (!date_valid(src))
+        return eos_err_set(EOS_EINVALID, field, "not a date (YYYY-MM-DD)");
+    memcpy(dst, src, 11);
+    return 0;
+}
+
+int in_money(money_t *out, const char *src, const char *field)
+{
+    return money_parse(out, src, field);
+}
+
+int in_qty(qty_t *out, const char *src, const char *field)
+{
+    return qty_parse(out, src, field);
+}
+
+const char *in_field(char *buf, size_t size, const char *name, size_t index, const char *child)
+{
+    if (child)
+        snprintf(buf, size, "%s[%zu]/%s", name, index, child);
+    else
+        snprintf(buf, size, "%s[%zu]", name, index);
+    return buf;
+}
