@@ -169,7 +169,7 @@ $(BUILD)/tests/db/%: tests/db/%.c $(DB_FIXTURE_SRC) $(BUILD)/libeos.a
 
 $(BUILD)/tests/api/%: tests/api/%.c $(API_FIXTURE_SRC) $(NSMAP_OBJ) $(BUILD)/libeossoap.a $(BUILD)/libeos.a
 	@mkdir -p $(dir $@)
-	$(call say,TEST,$@)$(CC) $(CF_SOAP) -Itests -o $@ $^ $(CUNIT_LIBS) $(ALL_LIBS) $(LDFLAGS_ALL)
+	$(call say,TEST,$@)$(CC) $(CF_SOAP) $(MARIADB_CFLAGS) -Itests -o $@ $^ $(CUNIT_LIBS) $(ALL_LIBS) $(LDFLAGS_ALL)
 
 test-binaries: all $(UNIT_TESTS) $(DB_TESTS) $(API_TESTS)
 

@@ -47,37 +47,34 @@ static const struct status_info statuses[ORDER_STATUS_COUNT] = {
 };
 
 static const char *const action_names[ORDER_ACTION_COUNT] = {
-    [ORDER_ACT_ACCEPT] = "ACCEPT",     [ORDER_ACT_REJECT] = "REJECT",
-    [ORDER_ACT_UNREJECT] = "UNREJECT", [ORDER_ACT_CANCEL] = "CANCEL",
-    [ORDER_ACT_CLOSE] = "CLOSE",
+    [ORDER_ACT_ACCEPT] = "ACCEPT", [ORDER_ACT_REJECT] = "REJECT", [ORDER_ACT_UNREJECT] = "UNREJECT",
+    [ORDER_ACT_CANCEL] = "CANCEL", [ORDER_ACT_CLOSE] = "CLOSE",
 };
 
-/* One cell of the transition table. A zero cell is a refusal, so a cell
- * nobody wrote cannot allow anything. */
+/* When a cell of the transition table lets the action through. */
+enum guard {
+    REFUSED = 0,        /* never: every cell not written below */
+    ALWAYS,             /* whatever has happened */
+    IF_NOTHING_SHIPPED, /* only while no quantity has shipped */
+};
+
 struct transition {
-    bool allowed;
-    bool unshipped_only;  /* allowed only while nothing has shipped */
-    enum order_status to; /* meaningful when allowed */
+    enum guard guard;
+    enum order_status to; /* meaningful unless REFUSED */
 };
-
-#define TO(s) {true, false, ORDER_##s}
-#define UNSHIPPED_TO(s) {true, true, ORDER_##s}
 
 /* The order state machine of CONTRACT.md, indexed [from][action]. Only the
- * allowed cells are listed; every other cell is zero, which refuses. */
+ * allowed cells are written; every other cell is zero, which is REFUSED. */
 static const struct transition transitions[ORDER_STATUS_COUNT][ORDER_ACTION_COUNT] = {
-    [ORDER_SUBMITTED][ORDER_ACT_ACCEPT] = TO(ACCEPTED),
-    [ORDER_SUBMITTED][ORDER_ACT_REJECT] = TO(REJECTED),
-    [ORDER_SUBMITTED][ORDER_ACT_CANCEL] = TO(CANCELLED),
-    [ORDER_ACCEPTED][ORDER_ACT_CANCEL] = UNSHIPPED_TO(CANCELLED),
-    [ORDER_REJECTED][ORDER_ACT_UNREJECT] = TO(SUBMITTED),
-    [ORDER_REJECTED][ORDER_ACT_CLOSE] = TO(CLOSED),
-    [ORDER_CANCELLED][ORDER_ACT_CLOSE] = TO(CLOSED),
-    [ORDER_PAID][ORDER_ACT_CLOSE] = TO(CLOSED),
+    [ORDER_SUBMITTED][ORDER_ACT_ACCEPT] = {ALWAYS, ORDER_ACCEPTED},
+    [ORDER_SUBMITTED][ORDER_ACT_REJECT] = {ALWAYS, ORDER_REJECTED},
+    [ORDER_SUBMITTED][ORDER_ACT_CANCEL] = {ALWAYS, ORDER_CANCELLED},
+    [ORDER_ACCEPTED][ORDER_ACT_CANCEL] = {IF_NOTHING_SHIPPED, ORDER_CANCELLED},
+    [ORDER_REJECTED][ORDER_ACT_UNREJECT] = {ALWAYS, ORDER_SUBMITTED},
+    [ORDER_REJECTED][ORDER_ACT_CLOSE] = {ALWAYS, ORDER_CLOSED},
+    [ORDER_CANCELLED][ORDER_ACT_CLOSE] = {ALWAYS, ORDER_CLOSED},
+    [ORDER_PAID][ORDER_ACT_CLOSE] = {ALWAYS, ORDER_CLOSED},
 };
-
-#undef TO
-#undef UNSHIPPED_TO
 
 static bool status_valid(enum order_status s)
 {
@@ -127,17 +124,17 @@ int order_transition(enum order_status from, enum order_action action, bool anyt
     const struct transition *t;
 
     if (!status_valid(from) || !action_valid(action)) {
-        error = eos_err_set(EOS_EINTERNAL, NULL, "unknown order status %d or action %d",
-                            (int)from, (int)action);
+        error = eos_err_set(EOS_EINTERNAL, NULL, "unknown order status %d or action %d", (int)from,
+                            (int)action);
         goto out;
     }
     t = &transitions[from][action];
-    if (!t->allowed) {
+    if (t->guard == REFUSED) {
         error = eos_err_set(EOS_ETRANSITION, NULL, "cannot %s an order that is %s",
                             action_names[action], statuses[from].name);
         goto out;
     }
-    if (t->unshipped_only && anything_shipped) {
+    if (t->guard == IF_NOTHING_SHIPPED && anything_shipped) {
         error = eos_err_set(EOS_ETRANSITION, NULL,
                             "cannot %s an order that is %s once something has shipped",
                             action_names[action], statuses[from].name);
@@ -175,8 +172,8 @@ static const struct fulfilment_step fulfilment_steps[] = {
 };
 
 enum order_status order_status_after_fulfilment(enum order_status current, bool any_shipped,
-                                                bool all_shipped, money_t total,
-                                                money_t invoiced, money_t paid)
+                                                bool all_shipped, money_t total, money_t invoiced,
+                                                money_t paid)
 {
     const bool reached[] = {
         [PROGRESS_ANY_SHIPPED] = any_shipped || all_shipped,
@@ -224,8 +221,7 @@ static bool has_line_break_or_tab(const char *s, size_t len)
  * when required, valid UTF-8 without control characters; tabs and line
  * breaks only where multiline. Fails with EOS_EINVALID naming field.
  */
-static int check_text(const char *s, size_t size, bool required, bool multiline,
-                      const char *field)
+static int check_text(const char *s, size_t size, bool required, bool multiline, const char *field)
 {
     int error = 0;
     size_t len = strnlen(s, size);
@@ -235,7 +231,8 @@ static int check_text(const char *s, size_t size, bool required, bool multiline,
     else if (required && len == 0)
         error = eos_err_set(EOS_EINVALID, field, "must not be empty");
     else if (!utf8_valid_text(s, len) || (!multiline && has_line_break_or_tab(s, len)))
-        error = eos_err_set(EOS_EINVALID, field, "not valid UTF-8 text or holds control characters");
+        error =
+            eos_err_set(EOS_EINVALID, field, "not valid UTF-8 text or holds control characters");
     return error;
 }
 
@@ -266,6 +263,7 @@ static int check_line(const struct order_draft_line *l, size_t index, unsigned c
 {
     int error = 0;
     char field[FIELD_MAX];
+    char max[MONEY_STR_MAX];
 
     if (l->line_no < LINE_NO_MIN || l->line_no > LINE_NO_MAX) {
         error = eos_err_set(EOS_EINVALID, line_field(field, index, "lineNo"),
@@ -283,12 +281,13 @@ static int check_line(const struct order_draft_line *l, size_t index, unsigned c
         goto out;
     if (l->quantity <= 0 || l->quantity > QTY_MAX) {
         error = eos_err_set(EOS_EINVALID, line_field(field, index, "quantity"),
-                            "must be greater than 0 and at most 999999999.999");
+                            "must be greater than 0 and at most %s",
+                            qty_format(max, sizeof(max), QTY_MAX));
         goto out;
     }
     if (l->has_expected_price && (l->expected_price < 0 || l->expected_price > MONEY_MAX)) {
         error = eos_err_set(EOS_EINVALID, line_field(field, index, "unitPrice"),
-                            "must be between 0 and 99999999999999.9999");
+                            "must be between 0 and %s", money_format(max, sizeof(max), MONEY_MAX));
         goto out;
     }
     error = check_date(l->delivery_date, sizeof(l->delivery_date),
@@ -328,8 +327,8 @@ int order_draft_validate(const struct order_draft *d)
         goto out;
     }
     if (d->line_count > ORDER_MAX_LINES) {
-        error = eos_err_set(EOS_ELIMIT, "line", "%zu lines: at most %d are allowed",
-                            d->line_count, ORDER_MAX_LINES);
+        error = eos_err_set(EOS_ELIMIT, "line", "%zu lines: at most %d are allowed", d->line_count,
+                            ORDER_MAX_LINES);
         goto out;
     }
     memset(seen, 0, sizeof(seen));
@@ -434,10 +433,9 @@ static void put_draft(struct hasher *h, const struct order_draft *d)
 }
 
 /*
- * Fails only when OpenSSL cannot allocate a context or fetch SHA-256 (or d is
- * NULL). The header gives it no way to say so, so out is then all zeros: a
- * value a caller cannot tell from a real digest (see the report on order.h;
- * the signature should return int).
+ * Fails only when OpenSSL cannot allocate a context or fetch SHA-256, or d is
+ * NULL. The void signature gives it no way to say so: out is then all zeros,
+ * which a caller cannot tell from a real digest.
  */
 void order_draft_hash(const struct order_draft *d, unsigned char out[32])
 {
@@ -457,7 +455,8 @@ void order_draft_hash(const struct order_draft *d, unsigned char out[32])
 
 /* ------------------------------------------------------------ pricing */
 
-/* Whether line i can be priced as the buyer sent it, and its amount. */
+/* Whether line i can be priced as the buyer sent it, and its amount. The
+ * SKU is printed within its array, validated or not. */
 static int price_line(const struct order_draft_line *l, const struct line_price *p, size_t index,
                       money_t *amount)
 {
@@ -465,20 +464,21 @@ static int price_line(const struct order_draft_line *l, const struct line_price 
     char field[FIELD_MAX];
     char want[MONEY_STR_MAX];
     char have[MONEY_STR_MAX];
+    int sku_len = (int)strnlen(l->sku, sizeof(l->sku));
 
     if (!p->found) {
         error = eos_err_set(EOS_EUNKNOWN_PRODUCT, line_field(field, index, "sku"),
-                            "unknown product %s", l->sku);
+                            "unknown product %.*s", sku_len, l->sku);
         goto out;
     }
     if (!p->available) {
         error = eos_err_set(EOS_ENOT_AVAILABLE, line_field(field, index, "sku"),
-                            "product %s is not available to this buyer", l->sku);
+                            "product %.*s is not available to this buyer", sku_len, l->sku);
         goto out;
     }
     if (!p->priced) {
         error = eos_err_set(EOS_ENOT_AVAILABLE, line_field(field, index, "sku"),
-                            "product %s has no price today", l->sku);
+                            "product %.*s has no price today", sku_len, l->sku);
         goto out;
     }
     if (l->has_expected_price && l->expected_price != p->unit_price) {
@@ -514,7 +514,7 @@ int order_price_lines(const struct order_draft *d, const struct line_price *pric
         goto out;
     }
     for (size_t i = 0; i < d->line_count; i++) {
-        money_t amount;
+        money_t amount = 0;
 
         error = price_line(&d->lines[i], &prices[i], i, &amount);
         if (error)

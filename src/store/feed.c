@@ -23,3 +23,112 @@ int store_feed_touch(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
     arg_i64(&a, object_id);
     return db_exec(db, &q_touch, &a, NULL);
 }
+
+DB_SQL(q_position_make,
+       "INSERT IGNORE INTO feed_position (seller_party_id, feed) VALUES (?, ?)");
+DB_SQL(q_position_lock,
+       "SELECT last_seq, acked_seq FROM feed_position WHERE seller_party_id = ? AND feed = ? "
+       "FOR UPDATE");
+DB_SQL(q_number_start, "SET @eos_seq = ?");
+DB_SQL(q_number,
+       "UPDATE feed_entry SET seq = (@eos_seq := @eos_seq + 1) "
+       "WHERE seller_party_id = ? AND feed = ? AND seq IS NULL ORDER BY changed_at, feed_entry_id");
+DB_SQL(q_number_end, "SELECT @eos_seq");
+DB_SQL(q_position_set,
+       "UPDATE feed_position SET last_seq = ? WHERE seller_party_id = ? AND feed = ?");
+DB_SQL(q_read,
+       "SELECT seq, object_id FROM feed_entry WHERE seller_party_id = ? AND feed = ? AND seq > ? "
+       "ORDER BY seq LIMIT ?");
+DB_SQL(q_ack,
+       "UPDATE feed_position SET acked_seq = GREATEST(acked_seq, ?) "
+       "WHERE seller_party_id = ? AND feed = ?");
+
+int store_feed_position_lock(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
+                             int64_t *last_seq, int64_t *acked_seq)
+{
+    struct db_args a;
+    struct db_cols c;
+    int rc;
+
+    db_args_init(&a);
+    arg_i64(&a, seller_id);
+    arg_str(&a, feed_names[feed]);
+    if ((rc = db_exec(db, &q_position_make, &a, NULL)) < 0)
+        return rc;
+    db_cols_init(&c);
+    col_i64(&c, last_seq);
+    col_i64(&c, acked_seq);
+    rc = db_query_one(db, &q_position_lock, &a, &c);
+    return rc < 0 ? rc : 0;
+}
+
+int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
+                      int64_t last_seq, int64_t *new_last)
+{
+    struct db_args a;
+    struct db_cols c;
+    unsigned long long numbered = 0;
+    int rc;
+
+    *new_last = last_seq;
+    db_args_init(&a);
+    arg_i64(&a, last_seq);
+    if ((rc = db_exec(db, &q_number_start, &a, NULL)) < 0)
+        return rc;
+    db_args_init(&a);
+    arg_i64(&a, seller_id);
+    arg_str(&a, feed_names[feed]);
+    if ((rc = db_exec(db, &q_number, &a, &numbered)) < 0)
+        return rc;
+    if (numbered == 0)
+        return 0;
+    db_cols_init(&c);
+    col_i64(&c, new_last);
+    if ((rc = db_query_one(db, &q_number_end, NULL, &c)) < 0)
+        return rc;
+    db_args_init(&a);
+    arg_i64(&a, *new_last);
+    arg_i64(&a, seller_id);
+    arg_str(&a, feed_names[feed]);
+    return db_exec(db, &q_position_set, &a, NULL);
+}
+
+int store_feed_read(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t after,
+                    size_t max, int64_t *seqs, int64_t *ids, size_t *count)
+{
+    struct db_args a;
+    struct db_cols c;
+    int64_t seq = 0, id = 0;
+    int rc;
+
+    *count = 0;
+    db_args_init(&a);
+    arg_i64(&a, seller_id);
+    arg_str(&a, feed_names[feed]);
+    arg_i64(&a, after);
+    arg_i64(&a, (int64_t)max);
+    db_cols_init(&c);
+    col_i64(&c, &seq);
+    col_i64(&c, &id);
+    rc = db_query(db, &q_read, &a, &c);
+    if (rc < 0)
+        return rc;
+    while ((rc = db_fetch(db, &q_read, &c)) == 1 && *count < max) {
+        seqs[*count] = seq;
+        ids[*count] = id;
+        (*count)++;
+    }
+    db_done(db, &q_read);
+    return rc < 0 ? rc : 0;
+}
+
+int store_feed_ack(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t seq)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_i64(&a, seq);
+    arg_i64(&a, seller_id);
+    arg_str(&a, feed_names[feed]);
+    return db_exec(db, &q_ack, &a, NULL);
+}

@@ -5,6 +5,7 @@
 #ifndef EOS_STORE_FEED_H
 #define EOS_STORE_FEED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -18,5 +19,23 @@ enum feed_kind {
  * unnumbered, to be numbered after everything already numbered. */
 int store_feed_touch(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
                      int64_t object_id);
+
+/* The seller's saved position, created at 0 if new, locked FOR UPDATE: one
+ * download or acknowledgement of a seller's feed at a time. */
+int store_feed_position_lock(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
+                             int64_t *last_seq, int64_t *acked_seq);
+
+/* Numbers every committed, unnumbered entry after last_seq in the order the
+ * changes happened; *new_last receives the highest number handed out. */
+int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
+                      int64_t last_seq, int64_t *new_last);
+
+/* Up to max entries numbered after `after`, in order: their numbers and
+ * object ids. */
+int store_feed_read(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t after,
+                    size_t max, int64_t *seqs, int64_t *ids, size_t *count);
+
+/* Saves the acknowledged position (never moves it back). */
+int store_feed_ack(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t seq);
 
 #endif

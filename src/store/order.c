@@ -575,3 +575,103 @@ int store_change_insert(struct db_conn *db, int64_t order_id, const char *reques
     arg_str(&a, lines_json);
     return db_exec(db, &q_change_lines_insert, &a, NULL);
 }
+
+/* ------------------------------------------------------------ changes to lines and amounts */
+
+DB_SQL(q_line_set,
+       "UPDATE order_line SET quantity = ?, unit_price = ?, line_amount = ?, "
+       "requested_delivery_date = IF(? IS NULL, requested_delivery_date, NULLIF(?, '')) "
+       "WHERE order_id = ? AND line_no = ?");
+DB_SQL(q_set_total, "UPDATE purchase_order SET total_amount = ? WHERE order_id = ?");
+DB_SQL(q_add_amounts,
+       "UPDATE purchase_order SET shipped_amount = shipped_amount + ?, "
+       "invoiced_amount = invoiced_amount + ?, paid_amount = paid_amount + ? WHERE order_id = ?");
+DB_SQL(q_lines_ship,
+       "UPDATE order_line ol JOIN JSON_TABLE(?, '$[*]' COLUMNS (n INT PATH '$.n', "
+       "q DECIMAL(12,3) PATH '$.q')) j ON ol.line_no = j.n "
+       "SET ol.shipped_qty = ol.shipped_qty + j.q WHERE ol.order_id = ?");
+
+int store_order_line_set(struct db_conn *db, int64_t order_id, int32_t line_no, qty_t quantity,
+                         money_t unit_price, money_t amount, const char *delivery_date)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_qty(&a, quantity);
+    arg_money(&a, unit_price);
+    arg_money(&a, amount);
+    arg_str(&a, delivery_date);
+    arg_str(&a, delivery_date);
+    arg_i64(&a, order_id);
+    arg_i64(&a, line_no);
+    return db_exec(db, &q_line_set, &a, NULL);
+}
+
+int store_order_set_total(struct db_conn *db, int64_t order_id, money_t total)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_money(&a, total);
+    arg_i64(&a, order_id);
+    return db_exec(db, &q_set_total, &a, NULL);
+}
+
+int store_order_add_amounts(struct db_conn *db, int64_t order_id, money_t shipped,
+                            money_t invoiced, money_t paid)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_money(&a, shipped);
+    arg_money(&a, invoiced);
+    arg_money(&a, paid);
+    arg_i64(&a, order_id);
+    return db_exec(db, &q_add_amounts, &a, NULL);
+}
+
+int store_order_lines_ship(struct db_conn *db, int64_t order_id, const char *lines_json)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, lines_json);
+    arg_i64(&a, order_id);
+    return db_exec(db, &q_lines_ship, &a, NULL);
+}
+
+DB_SQL(q_change_lock,
+       "SELECT c.order_id, c.status FROM change_request c JOIN purchase_order o "
+       "ON o.order_id = c.order_id WHERE c.change_request_id = ? AND " SCOPE_WHERE
+       "FOR UPDATE");
+DB_SQL(q_change_decide,
+       "UPDATE change_request SET status = ?, decided_at = UTC_TIMESTAMP(6), decided_by = ?, "
+       "decision_reason = ? WHERE change_request_id = ? AND status = 'PENDING'");
+
+int store_change_lock(struct db_conn *db, const struct party_scope *scope, int64_t change_id,
+                      int64_t *order_id, char status[10])
+{
+    struct db_args a;
+    struct db_cols c;
+
+    db_args_init(&a);
+    arg_i64(&a, change_id);
+    scope_args(&a, scope);
+    db_cols_init(&c);
+    col_i64(&c, order_id);
+    col_str(&c, status, 10);
+    return db_query_one(db, &q_change_lock, &a, &c);
+}
+
+int store_change_decide(struct db_conn *db, int64_t change_id, const char *status,
+                        const char *decided_by, const char *reason)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, status);
+    arg_str(&a, decided_by);
+    arg_str(&a, str_empty(reason) ? NULL : reason);
+    arg_i64(&a, change_id);
+    return db_exec(db, &q_change_decide, &a, NULL);
+}

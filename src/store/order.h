@@ -73,4 +73,30 @@ int store_order_list(struct db_conn *db, const struct order_filter *f,
 int store_change_insert(struct db_conn *db, int64_t order_id, const char *requested_by,
                         const char *reason, const char *lines_json, int64_t *id_out);
 
+
+
+/* Sets one line's quantity, unit price and amount (and delivery date unless
+ * NULL: "" clears it). */
+int store_order_line_set(struct db_conn *db, int64_t order_id, int32_t line_no, qty_t quantity,
+                         money_t unit_price, money_t amount, const char *delivery_date);
+
+/* Sets the order's total after its lines changed. */
+int store_order_set_total(struct db_conn *db, int64_t order_id, money_t total);
+
+/* Adds to the order's shipped, invoiced and paid amounts. */
+int store_order_add_amounts(struct db_conn *db, int64_t order_id, money_t shipped,
+                            money_t invoiced, money_t paid);
+
+/* Adds shipped quantities to lines from a JSON array of {n, q}. */
+int store_order_lines_ship(struct db_conn *db, int64_t order_id, const char *lines_json);
+
+/* A change request with its order id, locked (FOR UPDATE), within the
+ * seller's scope. 1 found, 0 none, < 0 error. */
+int store_change_lock(struct db_conn *db, const struct party_scope *scope, int64_t change_id,
+                      int64_t *order_id, char status[10]);
+
+/* Records the decision on a pending request. */
+int store_change_decide(struct db_conn *db, int64_t change_id, const char *status,
+                        const char *decided_by, const char *reason);
+
 #endif

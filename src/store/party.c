@@ -24,7 +24,7 @@ DB_SQL(q_user_update,
        "price_authority_bp = ?, password_changed_at = UTC_TIMESTAMP(6) WHERE user_id = ?");
 DB_SQL(q_user_by_name,
        "SELECT u.user_id, u.party_id, u.username, u.role, u.password_hash, u.digest_secret, "
-       "u.price_authority_bp, u.active, p.code "
+       "u.price_authority_bp, u.active, p.code, p.kind "
        "FROM app_user u JOIN party p ON p.party_id = u.party_id WHERE u.username = ?");
 DB_SQL(q_nonce_insert,
        "INSERT INTO wsse_nonce (nonce_hash, expires_at) VALUES (?, FROM_UNIXTIME(?))");
@@ -137,6 +137,7 @@ int store_user_by_name(struct db_conn *db, const char *username, struct user_row
     col_i32(&c, &out->price_authority_bp);
     col_bool(&c, &out->active);
     col_str(&c, out->party_code, sizeof(out->party_code));
+    col_str(&c, out->party_kind, sizeof(out->party_kind));
     rc = db_query_one(db, &q_user_by_name, &a, &c);
     if (rc == 1)
         out->digest_secret_len = digest_null ? 0 : c.length[5];

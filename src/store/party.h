@@ -29,6 +29,7 @@ struct user_row {
     int32_t price_authority_bp;
     bool active;
     char party_code[33];
+    char party_kind[10];   /* SELLER, BUYER or OPERATOR */
 };
 
 /* Inserts a party; EOS_EDUPKEY when the code exists. */

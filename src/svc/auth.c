@@ -114,6 +114,7 @@ static int principal_from(const struct user_row *u, struct principal *out)
     out->price_authority_bp = u->price_authority_bp;
     str_copy(out->username, sizeof(out->username), u->username);
     str_copy(out->party_code, sizeof(out->party_code), u->party_code);
+    out->seller_party = strcmp(u->party_kind, "SELLER") == 0;
     return 0;
 }
 

@@ -18,6 +18,7 @@ struct principal {
     int32_t price_authority_bp; /* percent x 100 a seller may move a price from list */
     char username[65];
     char party_code[33];
+    bool seller_party;          /* the user's party is a seller (for SELLER and ADMIN users) */
 };
 
 struct svc_ctx {
