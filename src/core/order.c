@@ -437,7 +437,7 @@ static void put_draft(struct hasher *h, const struct order_draft *d)
  * NULL. The void signature gives it no way to say so: out is then all zeros,
  * which a caller cannot tell from a real digest.
  */
-void order_draft_hash(const struct order_draft *d, unsigned char out[32])
+int order_draft_hash(const struct order_draft *d, unsigned char out[32])
 {
     struct hasher h = {NULL, false};
     unsigned int len = 0;
@@ -448,9 +448,12 @@ void order_draft_hash(const struct order_draft *d, unsigned char out[32])
         put_draft(&h, d);
         h.ok = h.ok && EVP_DigestFinal_ex(h.md, out, &len) == 1 && len == 32;
     }
-    if (!h.ok)
-        memset(out, 0, 32);
     EVP_MD_CTX_free(h.md);
+    if (!h.ok) {
+        memset(out, 0, 32);
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------ pricing */

@@ -108,8 +108,9 @@ int order_draft_validate(const struct order_draft *d);
 
 /* SHA-256 over the draft's content in a canonical form (line order as sent,
  * every field that changes the order; validate_only excluded). Two drafts
- * with the same hash are the same order. */
-void order_draft_hash(const struct order_draft *d, unsigned char out[32]);
+ * with the same hash are the same order. Fails (EOS_EINTERNAL) only when
+ * OpenSSL does; out is then zeroed. */
+int order_draft_hash(const struct order_draft *d, unsigned char out[32]);
 
 /* ------------------------------------------------------------ pricing */
 

@@ -269,8 +269,9 @@ int svc_submit_order(struct svc_ctx *ctx, const struct order_draft *draft,
         return rc;
     if ((rc = order_draft_validate(draft)) < 0)
         return rc;
-    order_draft_hash(draft, job.hash);
     jbuf_init(&skus);
+    if ((rc = order_draft_hash(draft, job.hash)) < 0)
+        return rc;
     job.prices = calloc(n, sizeof(*job.prices));
     job.product_ids = calloc(n, sizeof(*job.product_ids));
     job.names = calloc(n, sizeof(*job.names));
