@@ -2,6 +2,7 @@
  * order_view.c - releasing an order view.
  */
 #include "core/order_view.h"
+#include "core/return_view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,5 +20,14 @@ void order_view_clear(struct order_view *v)
     free(v->changes);
     free(v->shipments);
     free(v->invoices);
+    memset(v, 0, sizeof(*v));
+}
+
+void return_view_clear(struct return_view *v)
+{
+    if (!v)
+        return;
+    free(v->lines);
+    free(v->history);
     memset(v, 0, sizeof(*v));
 }

@@ -246,41 +246,15 @@ DB_SQL(q_invoices,
        "SELECT invoice_id, invoice_no, DATE_FORMAT(invoice_date, '%Y-%m-%d'), amount, paid_amount "
        "FROM invoice WHERE order_id = ? ORDER BY invoice_id");
 
-/* Runs q for the order and appends each fetched row (copied from *row, of
- * size bytes) to a growing array. */
+/* Runs q for the order and collects its rows. */
 static int fetch_all(struct db_conn *db, struct db_sql *q, int64_t order_id, struct db_cols *c,
                      const void *row, size_t size, void **items, size_t *count)
 {
     struct db_args a;
-    size_t cap = 0;
-    char *arr = NULL;
-    int rc;
 
-    *items = NULL;
-    *count = 0;
     db_args_init(&a);
     arg_i64(&a, order_id);
-    rc = db_query(db, q, &a, c);
-    if (rc < 0)
-        return rc;
-    while ((rc = db_fetch(db, q, c)) == 1) {
-        if (*count == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            char *grown = realloc(arr, ncap * size);
-
-            if (!grown) {
-                rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-                break;
-            }
-            arr = grown;
-            cap = ncap;
-        }
-        memcpy(arr + *count * size, row, size);
-        (*count)++;
-    }
-    db_done(db, q);
-    *items = arr;
-    return rc < 0 ? rc : 0;
+    return db_query_all(db, q, &a, c, row, size, items, count);
 }
 
 static int load_lines(struct db_conn *db, struct order_view *v)

@@ -5,6 +5,7 @@
 #include "store/stmt.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -441,4 +442,36 @@ int db_query_one(struct db_conn *conn, struct db_sql *q, struct db_args *a, stru
     rc = db_fetch(conn, q, c);
     db_done(conn, q);
     return rc;
+}
+
+int db_query_all(struct db_conn *conn, struct db_sql *q, struct db_args *a, struct db_cols *c,
+                 const void *row, size_t size, void **items, size_t *count)
+{
+    size_t cap = 0;
+    char *arr = NULL;
+    int rc;
+
+    *items = NULL;
+    *count = 0;
+    rc = db_query(conn, q, a, c);
+    if (rc < 0)
+        return rc;
+    while ((rc = db_fetch(conn, q, c)) == 1) {
+        if (*count == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            char *grown = realloc(arr, ncap * size);
+
+            if (!grown) {
+                rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+                break;
+            }
+            arr = grown;
+            cap = ncap;
+        }
+        memcpy(arr + *count * size, row, size);
+        (*count)++;
+    }
+    db_done(conn, q);
+    *items = arr;
+    return rc < 0 ? rc : 0;
 }

@@ -117,6 +117,13 @@ void db_done(struct db_conn *conn, struct db_sql *q);
  * < 0 error. */
 int db_query_one(struct db_conn *conn, struct db_sql *q, struct db_args *a, struct db_cols *c);
 
+/* Runs a query and collects every row: after each fetch the `size` bytes at
+ * row (the struct the columns are bound into) are appended to a growing
+ * array. *items (caller frees; NULL when empty) and *count are set even on
+ * failure, with what was collected. */
+int db_query_all(struct db_conn *conn, struct db_sql *q, struct db_args *a, struct db_cols *c,
+                 const void *row, size_t size, void **items, size_t *count);
+
 /* The prepared statement of q on conn (prepared on first use), or NULL with
  * the error set. For store files that need the raw API. */
 MYSQL_STMT *db_stmt(struct db_conn *conn, struct db_sql *q);

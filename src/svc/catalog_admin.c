@@ -11,17 +11,10 @@
 #include "store/account.h"
 #include "store/catalog.h"
 #include "store/party.h"
+#include "svc/order_ops.h"
 #include "svc/seller.h"
 
 #define MAX_ITEMS 1000
-
-static int seller_party(struct svc_ctx *ctx, int64_t *seller_id)
-{
-    if (!ctx->who->seller_party || ctx->who->role == ROLE_BUYER)
-        return eos_err_set(EOS_EFORBIDDEN, NULL, "this operation acts for a seller");
-    *seller_id = ctx->who->party_id;
-    return 0;
-}
 
 static int item_count(size_t count, const char *field)
 {
@@ -107,7 +100,7 @@ int svc_upsert_products(struct svc_ctx *ctx, const struct product_in *products, 
     struct upsert_job job = {0, products, count, created, updated};
     int rc;
 
-    if ((rc = seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(count, "product")) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(count, "product")) < 0)
         return rc;
     for (size_t i = 0; i < count; i++) {
         char field[48];
@@ -168,7 +161,7 @@ int svc_set_prices(struct svc_ctx *ctx, const struct price_in *prices, size_t co
     struct prices_job job = {0, prices, count, updated};
     int rc;
 
-    if ((rc = seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(count, "price")) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(count, "price")) < 0)
         return rc;
     for (size_t i = 0; i < count; i++) {
         char field[48];
@@ -228,7 +221,7 @@ int svc_publish(struct svc_ctx *ctx, const char (*skus)[SKU_MAX + 1], size_t sku
     struct publish_job job = {0, skus, sku_count, buyers, buyer_count, publish, changed};
     int rc;
 
-    if ((rc = seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(sku_count, "sku")) < 0 ||
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(sku_count, "sku")) < 0 ||
         (rc = item_count(buyer_count, "buyerCode")) < 0)
         return rc;
     return svc_run_tx(ctx, publish_tx, &job);
@@ -272,7 +265,7 @@ int svc_update_stock(struct svc_ctx *ctx, const struct stock_in *items, size_t c
     struct stock_job job = {0, items, count, updated};
     int rc;
 
-    if ((rc = seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(count, "item")) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(count, "item")) < 0)
         return rc;
     for (size_t i = 0; i < count; i++) {
         if (items[i].available < 0) {
@@ -310,7 +303,7 @@ int svc_set_credit_limit(struct svc_ctx *ctx, const char *buyer_code, bool has_l
     struct credit_job job = {0, buyer_code, has_limit ? limit : -1};
     int rc;
 
-    if ((rc = seller_party(ctx, &job.seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     if (has_limit && limit < 0)
         return eos_err_set(EOS_EINVALID, "creditLimit", "a credit limit is not negative");

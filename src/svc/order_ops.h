@@ -12,6 +12,10 @@
 #include "store/order.h"
 #include "svc/ctx.h"
 
+/* The seller the caller acts for (its own party, which must be a seller),
+ * or FORBIDDEN. */
+int svc_seller_party(struct svc_ctx *ctx, int64_t *seller_id);
+
 /* The caller's scope, narrowed to one buyer by buyerCode ("" : no filter).
  * A buyer may only name itself; unknown or foreign codes are NOT_FOUND. */
 int svc_scope_buyer(struct svc_ctx *ctx, const char *buyer_code, struct party_scope *scope);

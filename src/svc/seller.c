@@ -19,10 +19,10 @@
 #include "store/order.h"
 #include "store/party.h"
 #include "svc/exposure.h"
+#include "svc/feed.h"
 #include "svc/order_ops.h"
 
-/* The seller the caller acts for, or FORBIDDEN. */
-static int seller_of(struct svc_ctx *ctx, int64_t *seller_id)
+int svc_seller_party(struct svc_ctx *ctx, int64_t *seller_id)
 {
     if (!ctx->who->seller_party || ctx->who->role == ROLE_BUYER)
         return eos_err_set(EOS_EFORBIDDEN, NULL, "this operation acts for a seller");
@@ -90,30 +90,19 @@ static int download_tx(struct svc_ctx *ctx, void *arg)
     struct download_job *job = arg;
     struct feed_batch *out = job->out;
     struct party_scope scope = {0, job->seller_id};
-    int64_t last = 0, acked = 0, from, numbered = 0;
-    size_t n = 0;
+    struct feed_window w;
     int rc;
 
     feed_batch_clear(out);
-    if ((rc = store_feed_position_lock(ctx->db, job->seller_id, FEED_ORDER, &last, &acked)) < 0)
+    if ((rc = svc_feed_window(ctx, job->seller_id, FEED_ORDER, job->has_cursor, job->cursor,
+                              job->max, job->seqs, job->ids, &w)) < 0)
         return rc;
-    if (job->has_cursor && job->cursor > last)
-        return eos_err_set(EOS_EINVALID, "cursor", "not a cursor this hub handed out");
-    from = job->has_cursor ? job->cursor : acked;
-    if ((rc = store_feed_number(ctx->db, job->seller_id, FEED_ORDER, last, &numbered)) < 0)
-        return rc;
-    /* One more than asked, to know whether more are waiting. */
-    if ((rc = store_feed_read(ctx->db, job->seller_id, FEED_ORDER, from, job->max + 1, job->seqs,
-                              job->ids, &n)) < 0)
-        return rc;
-    out->more = n > job->max;
-    if (out->more)
-        n = job->max;
-    out->next_seq = n ? job->seqs[n - 1] : from;
-    out->orders = n ? calloc(n, sizeof(*out->orders)) : NULL;
-    if (n && !out->orders)
+    out->more = w.more;
+    out->next_seq = w.next_seq;
+    out->orders = w.count ? calloc(w.count, sizeof(*out->orders)) : NULL;
+    if (w.count && !out->orders)
         return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < w.count; i++) {
         struct order_view *v = &out->orders[i];
 
         rc = store_order_header(ctx->db, &scope, job->ids[i], false, &v->h);
@@ -135,7 +124,7 @@ int svc_download_orders(struct svc_ctx *ctx, const char *cursor, int max, struct
 
     memset(out, 0, sizeof(*out));
     memset(&job, 0, sizeof(job));
-    if ((rc = seller_of(ctx, &job.seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     if (max < 1 || max > FEED_MAX_BATCH)
         return eos_err_set(EOS_EINVALID, "maxOrders", "1 to %d", FEED_MAX_BATCH);
@@ -159,36 +148,14 @@ int svc_download_orders(struct svc_ctx *ctx, const char *cursor, int max, struct
     return rc;
 }
 
-struct ack_job {
-    int64_t seller_id;
-    int64_t seq;
-    int64_t *acked;
-};
-
-static int ack_tx(struct svc_ctx *ctx, void *arg)
-{
-    struct ack_job *job = arg;
-    int64_t last = 0, acked = 0;
-    int rc;
-
-    if ((rc = store_feed_position_lock(ctx->db, job->seller_id, FEED_ORDER, &last, &acked)) < 0)
-        return rc;
-    if (job->seq > last)
-        return eos_err_set(EOS_EINVALID, "cursor", "not a cursor this hub handed out");
-    if (job->seq > acked && (rc = store_feed_ack(ctx->db, job->seller_id, FEED_ORDER, job->seq)) < 0)
-        return rc;
-    *job->acked = job->seq > acked ? job->seq : acked;
-    return 0;
-}
-
 int svc_ack_orders(struct svc_ctx *ctx, const char *cursor, int64_t *acked)
 {
-    struct ack_job job = {0, 0, acked};
+    int64_t seller_id = 0, seq = 0;
     int rc;
 
-    if ((rc = seller_of(ctx, &job.seller_id)) < 0 || (rc = feed_cursor_parse(cursor, &job.seq)) < 0)
+    if ((rc = svc_seller_party(ctx, &seller_id)) < 0 || (rc = feed_cursor_parse(cursor, &seq)) < 0)
         return rc;
-    return svc_run_tx(ctx, ack_tx, &job);
+    return svc_feed_ack(ctx, seller_id, FEED_ORDER, seq, acked);
 }
 
 /* ------------------------------------------------------------ lines */
@@ -336,7 +303,7 @@ int svc_update_order_status(struct svc_ctx *ctx, int64_t order_id, const char *a
     int64_t seller_id;
     int a, rc;
 
-    if ((rc = seller_of(ctx, &seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &seller_id)) < 0)
         return rc;
     a = order_action_parse(action);
     if (a < 0)
@@ -454,7 +421,7 @@ int svc_decide_change(struct svc_ctx *ctx, int64_t change_id, const char *decisi
     struct decide_job job = {0, change_id, false, reason, status, order_version};
     int rc;
 
-    if ((rc = seller_of(ctx, &job.seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     if (str_empty(decision) || (strcmp(decision, "APPROVE") != 0 && strcmp(decision, "REJECT") != 0))
         return eos_err_set(EOS_EINVALID, "decision", "APPROVE or REJECT");
@@ -593,7 +560,7 @@ int svc_record_shipment(struct svc_ctx *ctx, const struct shipment_in *in, struc
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if ((rc = seller_of(ctx, &job.seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     if (str_empty(in->shipment_no))
         return eos_err_set(EOS_EINVALID, "shipmentNo", "required");
@@ -716,7 +683,7 @@ int svc_record_invoice(struct svc_ctx *ctx, const struct invoice_in *in, struct 
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if ((rc = seller_of(ctx, &job.seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     if (str_empty(in->invoice_no))
         return eos_err_set(EOS_EINVALID, "invoiceNo", "required");
@@ -831,7 +798,7 @@ int svc_record_payment(struct svc_ctx *ctx, const struct payment_in *in, struct 
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if ((rc = seller_of(ctx, &job.seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     if (str_empty(in->payment_no))
         return eos_err_set(EOS_EINVALID, "paymentNo", "required");

@@ -1,0 +1,186 @@
+/*
+ * account.c - reconciliation use cases.
+ */
+#include "svc/account.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/str.h"
+#include "store/account.h"
+#include "store/party.h"
+#include "svc/order_ops.h"
+
+static int check_limit(int32_t offset, int32_t limit)
+{
+    if (offset < 0)
+        return eos_err_set(EOS_EINVALID, "offset", "offset is 0 or more");
+    if (limit < 1 || limit > 500)
+        return eos_err_set(EOS_EINVALID, "limit", "limit is 1 to 500");
+    return 0;
+}
+
+static bool doc_type_ok(const char *t)
+{
+    return strcmp(t, "SHIPMENT") == 0 || strcmp(t, "INVOICE") == 0 || strcmp(t, "PAYMENT") == 0 ||
+           strcmp(t, "REFUND") == 0;
+}
+
+int svc_list_documents(struct svc_ctx *ctx, const struct doc_filter_in *in,
+                       struct account_doc *out, size_t *count, int64_t *total)
+{
+    struct doc_filter f;
+    int rc;
+
+    memset(&f, 0, sizeof(f));
+    if ((rc = check_limit(in->offset, in->limit)) < 0)
+        return rc;
+    if (!str_empty(in->doc_type) && !doc_type_ok(in->doc_type))
+        return eos_err_set(EOS_EINVALID, "docType", "SHIPMENT, INVOICE, PAYMENT or REFUND");
+    if ((!str_empty(in->from) && !date_valid(in->from)) || (!str_empty(in->to) && !date_valid(in->to)))
+        return eos_err_set(EOS_EINVALID, str_empty(in->from) || date_valid(in->from) ? "to" : "from",
+                           "not a date (YYYY-MM-DD)");
+    if ((rc = svc_scope_buyer(ctx, in->buyer_code, &f.scope)) < 0)
+        return rc;
+    str_copy(f.doc_type, sizeof(f.doc_type), in->doc_type);
+    str_copy(f.from, sizeof(f.from), in->from);
+    str_copy(f.to, sizeof(f.to), in->to);
+    f.unconfirmed_only = in->unconfirmed_only;
+    f.offset = in->offset;
+    f.limit = in->limit;
+    rc = store_doc_list(ctx->db, &f, out, (size_t)in->limit, count, total);
+    return rc == EOS_ERETRY ? eos_err_set(EOS_EUNAVAIL, NULL, "retry") : rc;
+}
+
+struct confirm_job {
+    const char *doc_type;
+    const char *doc_no;
+    bool confirmed;
+    int64_t *at;
+};
+
+static int confirm_tx(struct svc_ctx *ctx, void *arg)
+{
+    struct confirm_job *job = arg;
+    int64_t seller_id = 0;
+    int rc = store_doc_seller(ctx->db, ctx->who->party_id, job->doc_type, job->doc_no,
+                              &seller_id);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return eos_err_set(EOS_ENOTFOUND, "docNo", "no %s %s", job->doc_type, job->doc_no);
+    return store_doc_confirm(ctx->db, seller_id, ctx->who->party_id, job->doc_type, job->doc_no,
+                             job->confirmed, ctx->who->username, job->at);
+}
+
+int svc_confirm_document(struct svc_ctx *ctx, const char *doc_type, const char *doc_no,
+                         bool confirmed, int64_t *at)
+{
+    struct confirm_job job = {doc_type, doc_no, confirmed, at};
+
+    if (ctx->who->role != ROLE_BUYER)
+        return eos_err_set(EOS_EFORBIDDEN, NULL, "documents are confirmed by their buyer");
+    if (str_empty(doc_type) || !doc_type_ok(doc_type))
+        return eos_err_set(EOS_EINVALID, "docType", "SHIPMENT, INVOICE, PAYMENT or REFUND");
+    if (str_empty(doc_no))
+        return eos_err_set(EOS_EINVALID, "docNo", "required");
+    return svc_run_tx(ctx, confirm_tx, &job);
+}
+
+/* The account the request is about: a buyer's own (with its only seller, or
+ * the one named by the scope), a seller's customer named by buyerCode. */
+static int find_account(struct svc_ctx *ctx, const char *buyer_code, struct account_row *acct)
+{
+    struct party_scope scope;
+    bool ambiguous = false;
+    int rc;
+
+    if ((rc = svc_scope_buyer(ctx, buyer_code, &scope)) < 0)
+        return rc;
+    if (ctx->who->role == ROLE_BUYER) {
+        rc = store_account_find(ctx->db, ctx->who->party_id, "", false, acct, &ambiguous);
+    } else {
+        if (scope.buyer_id == 0)
+            return eos_err_set(EOS_EINVALID, "buyerCode", "name the buyer's account");
+        rc = ctx->who->seller_party
+                 ? store_account_get(ctx->db, ctx->who->party_id, scope.buyer_id, acct)
+                 : store_account_find(ctx->db, scope.buyer_id, "", false, acct, &ambiguous);
+    }
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return eos_err_set(ambiguous ? EOS_EINVALID : EOS_ENOTFOUND, "buyerCode",
+                           ambiguous ? "several accounts: ask the seller" : "no such account");
+    return 0;
+}
+
+int svc_account_balance(struct svc_ctx *ctx, const char *as_of, const char *buyer_code,
+                        struct balance_result *out)
+{
+    struct account_row acct;
+    struct ledger_doc *docs = NULL;
+    struct ledger_balance b;
+    size_t n = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!str_empty(as_of) && !date_valid(as_of))
+        return eos_err_set(EOS_EINVALID, "asOf", "not a date (YYYY-MM-DD)");
+    if ((rc = find_account(ctx, buyer_code, &acct)) < 0)
+        return rc;
+    if ((rc = store_ledger_docs(ctx->db, acct.seller_id, acct.buyer_id, &docs, &n)) < 0)
+        goto out;
+    ledger_balance(docs, n, as_of, &b);
+    str_copy(out->currency, sizeof(out->currency), acct.currency);
+    out->uninvoiced = b.uninvoiced;
+    out->receivable = b.receivable;
+    out->unapplied = b.unapplied;
+    out->open_orders = acct.open_orders;
+    if (!str_empty(as_of) &&
+        (rc = store_open_orders_as_of(ctx->db, acct.seller_id, acct.buyer_id, as_of,
+                                      &out->open_orders)) < 0)
+        goto out;
+    out->has_limit = acct.has_limit;
+    out->credit_limit = acct.credit_limit;
+    out->available = acct.credit_limit - out->open_orders - out->receivable;
+out:
+    free(docs);
+    return rc == EOS_ERETRY ? eos_err_set(EOS_EUNAVAIL, NULL, "retry") : rc;
+}
+
+int svc_account_statement(struct svc_ctx *ctx, const char *from, const char *to,
+                          const char *buyer_code, struct statement_result *out)
+{
+    struct account_row acct;
+    struct ledger_doc *docs = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!date_valid(from))
+        return eos_err_set(EOS_EINVALID, "from", "not a date (YYYY-MM-DD)");
+    if (!date_valid(to))
+        return eos_err_set(EOS_EINVALID, "to", "not a date (YYYY-MM-DD)");
+    if (strcmp(from, to) > 0)
+        return eos_err_set(EOS_EINVALID, "to", "the period ends before it starts");
+    if ((rc = find_account(ctx, buyer_code, &acct)) < 0)
+        return rc;
+    if ((rc = store_ledger_docs(ctx->db, acct.seller_id, acct.buyer_id, &docs, &n)) < 0)
+        goto out;
+    out->lines = n ? calloc(n, sizeof(*out->lines)) : NULL;
+    if (n && !out->lines) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    ledger_statement(docs, n, from, to, &out->opening, out->lines, &out->count, &out->closing);
+    str_copy(out->currency, sizeof(out->currency), acct.currency);
+out:
+    free(docs);
+    if (rc < 0) {
+        free(out->lines);
+        out->lines = NULL;
+    }
+    return rc == EOS_ERETRY ? eos_err_set(EOS_EUNAVAIL, NULL, "retry") : rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * feed.h - the part of DownloadOrders and DownloadReturns they share: number
+ * what was committed, then take the window after the cursor. Internal to svc/.
+ */
+#ifndef EOS_SVC_FEED_H
+#define EOS_SVC_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/feed.h"
+#include "svc/ctx.h"
+
+struct feed_window {
+    size_t count;        /* entries taken: seqs[0..count) and ids[0..count) */
+    int64_t next_seq;    /* the cursor after them */
+    bool more;           /* entries wait after the window */
+};
+
+/* Inside a transaction: locks the seller's position, numbers the committed
+ * unnumbered entries, and takes up to max entries after the cursor (without
+ * one: after the acknowledged position). seqs and ids have room for max + 1. */
+int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, bool has_cursor,
+                    int64_t cursor, size_t max, int64_t *seqs, int64_t *ids,
+                    struct feed_window *w);
+
+/* Saves an acknowledged position in its own transaction; *acked receives the
+ * saved position (never lower than before). */
+int svc_feed_ack(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, int64_t seq,
+                 int64_t *acked);
+
+#endif
