@@ -56,12 +56,23 @@ void ledger_balance(const struct ledger_doc *docs, size_t count, const char *as_
     }
 }
 
+/* Date, then document number; the rest only makes the order total, so equal
+ * numbers of different types (invoice 1001, payment 1001) always come out
+ * the same way. */
 static int by_date_then_number(const void *a, const void *b)
 {
     const struct statement_line *x = a, *y = b;
     int c = strcmp(x->date, y->date);
 
-    return c ? c : strcmp(x->doc_no, y->doc_no);
+    if (c == 0)
+        c = strcmp(x->doc_no, y->doc_no);
+    if (c == 0)
+        c = strcmp(x->doc_type, y->doc_type);
+    if (c == 0)
+        c = (x->debit > y->debit) - (x->debit < y->debit);
+    if (c == 0)
+        c = (x->credit > y->credit) - (x->credit < y->credit);
+    return c;
 }
 
 void ledger_statement(const struct ledger_doc *docs, size_t count, const char *from,
@@ -73,8 +84,11 @@ void ledger_statement(const struct ledger_doc *docs, size_t count, const char *f
 
     for (size_t i = 0; i < count; i++) {
         const struct ledger_doc *d = &docs[i];
-        const struct kind_info *k = &kinds[d->kind];
+        const struct kind_info *k;
 
+        if ((unsigned)d->kind >= sizeof(kinds) / sizeof(kinds[0]))
+            continue;
+        k = &kinds[d->kind];
         if (k->sign == 0)
             continue;
         if (strcmp(d->date, from) < 0) {
