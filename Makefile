@@ -204,4 +204,6 @@ format-check:
 
 .PHONY: all test check-asan test-binaries deps db-start db-stop run clean format-check
 
+include mk/bench.mk
+
 -include $(shell find build -name '*.d' 2>/dev/null)
