@@ -38,6 +38,9 @@ struct api_call {
     enum api_op op;
     bool http_get;      /* a GET served by the routes, not a SOAP request */
     int error;          /* the eos_err code of the fault answered; 0: none */
+    const char *refusal;  /* why the body guard stopped the parse, or NULL */
+    size_t body_bytes;    /* body bytes seen by the guard */
+    int guard_state;      /* the guard's scanner state across chunks */
     char user[65];      /* "" until authenticated */
     char party[33];
 };
@@ -65,6 +68,12 @@ int api_fault(struct soap *soap, int code);
 /* Sets the error with a message and field and answers the fault. */
 int api_fail(struct soap *soap, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* gSOAP's fpreparerecv hook: looks at the request body as it arrives and
+ * stops the parse at once for what no SOAP message of ours contains: a
+ * DOCTYPE or entity declaration (WS-I BP R1008; gSOAP would otherwise turn
+ * unknown entities into 0x7F) and UTF-16 text. */
+int api_body_guard(struct soap *soap, const char *buf, size_t len);
 
 /* gSOAP's own errors (bad XML, wrong types, limits) become contract faults
  * through this hook (soap->fseterror); it also maps the error for the log. */

@@ -425,6 +425,7 @@ static void configure_soap(struct soap *soap, const struct hub_config *cfg)
     soap->bind_flags = SO_REUSEADDR;
     soap->fget = routes_get;
     soap->fseterror = api_seterror;
+    soap->fpreparerecv = api_body_guard;
     gsoap_posthdr = soap->fposthdr;
     soap->fposthdr = posthdr;
 }
