@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/jbuf.h"
 #include "base/str.h"
 #include "store/stmt.h"
 
@@ -215,244 +216,6 @@ int store_order_set_status(struct db_conn *db, int64_t order_id, int32_t version
     return rc;
 }
 
-/* ------------------------------------------------------------ details */
-
-DB_SQL(q_lines,
-       "SELECT line_no, product_id, sku, name, quantity, unit_price, list_price, line_amount, "
-       "shipped_qty, returned_qty, COALESCE(DATE_FORMAT(requested_delivery_date, '%Y-%m-%d'), '') "
-       "FROM order_line WHERE order_id = ? ORDER BY line_no");
-DB_SQL(q_history,
-       "SELECT TIMESTAMPDIFF(SECOND, '1970-01-01', at), COALESCE(from_status, ''), to_status, "
-       "actor, COALESCE(reason, ''), version FROM order_history WHERE order_id = ? "
-       "ORDER BY version, history_id");
-DB_SQL(q_changes,
-       "SELECT change_request_id, status, TIMESTAMPDIFF(SECOND, '1970-01-01', requested_at), "
-       "requested_by, COALESCE(reason, ''), "
-       "COALESCE(TIMESTAMPDIFF(SECOND, '1970-01-01', decided_at), 0), COALESCE(decided_by, ''), "
-       "COALESCE(decision_reason, '') FROM change_request WHERE order_id = ? "
-       "ORDER BY change_request_id");
-DB_SQL(q_change_lines,
-       "SELECT l.change_request_id, l.line_no, l.new_quantity, l.new_unit_price, "
-       "COALESCE(DATE_FORMAT(l.new_delivery_date, '%Y-%m-%d'), '') "
-       "FROM change_request_line l JOIN change_request c USING (change_request_id) "
-       "WHERE c.order_id = ? ORDER BY l.change_request_id, l.line_no");
-DB_SQL(q_shipments,
-       "SELECT shipment_id, shipment_no, DATE_FORMAT(ship_date, '%Y-%m-%d'), amount "
-       "FROM shipment WHERE order_id = ? ORDER BY shipment_id");
-DB_SQL(q_shipment_lines,
-       "SELECT l.shipment_id, l.line_no, l.quantity FROM shipment_line l "
-       "JOIN shipment s USING (shipment_id) WHERE s.order_id = ? ORDER BY l.shipment_id, l.line_no");
-DB_SQL(q_invoices,
-       "SELECT invoice_id, invoice_no, DATE_FORMAT(invoice_date, '%Y-%m-%d'), amount, paid_amount "
-       "FROM invoice WHERE order_id = ? ORDER BY invoice_id");
-
-/* Runs q for the order and collects its rows. */
-static int fetch_all(struct db_conn *db, struct db_sql *q, int64_t order_id, struct db_cols *c,
-                     const void *row, size_t size, void **items, size_t *count)
-{
-    struct db_args a;
-
-    db_args_init(&a);
-    arg_i64(&a, order_id);
-    return db_query_all(db, q, &a, c, row, size, items, count);
-}
-
-static int load_lines(struct db_conn *db, struct order_view *v)
-{
-    struct order_line_view row;
-    struct db_cols c;
-
-    memset(&row, 0, sizeof(row));
-    db_cols_init(&c);
-    col_i32(&c, &row.line_no);
-    col_i64(&c, &row.product_id);
-    col_str(&c, row.sku, sizeof(row.sku));
-    col_str(&c, row.name, sizeof(row.name));
-    col_qty(&c, &row.quantity);
-    col_money(&c, &row.unit_price);
-    col_money(&c, &row.list_price);
-    col_money(&c, &row.line_amount);
-    col_qty(&c, &row.shipped);
-    col_qty(&c, &row.returned);
-    col_str(&c, row.delivery_date, sizeof(row.delivery_date));
-    return fetch_all(db, &q_lines, v->h.order_id, &c, &row, sizeof(row), (void **)&v->lines,
-                     &v->line_count);
-}
-
-static int load_history(struct db_conn *db, struct order_view *v)
-{
-    struct history_view row;
-    struct db_cols c;
-
-    memset(&row, 0, sizeof(row));
-    db_cols_init(&c);
-    col_i64(&c, &row.at);
-    col_str(&c, row.from_status, sizeof(row.from_status));
-    col_str(&c, row.to_status, sizeof(row.to_status));
-    col_str(&c, row.actor, sizeof(row.actor));
-    col_str(&c, row.reason, sizeof(row.reason));
-    col_i32(&c, &row.version);
-    return fetch_all(db, &q_history, v->h.order_id, &c, &row, sizeof(row), (void **)&v->history,
-                     &v->history_count);
-}
-
-struct change_line_row {
-    int64_t change_id;
-    struct change_line_view line;
-};
-
-static int load_changes(struct db_conn *db, struct order_view *v)
-{
-    struct change_view row;
-    struct change_line_row lrow;
-    struct change_line_row *lines = NULL;
-    size_t nlines = 0;
-    bool qnull = false, pnull = false;
-    struct db_cols c;
-    int rc;
-
-    memset(&row, 0, sizeof(row));
-    db_cols_init(&c);
-    col_i64(&c, &row.id);
-    col_str(&c, row.status, sizeof(row.status));
-    col_i64(&c, &row.requested_at);
-    col_str(&c, row.requested_by, sizeof(row.requested_by));
-    col_str(&c, row.reason, sizeof(row.reason));
-    col_i64(&c, &row.decided_at);
-    col_str(&c, row.decided_by, sizeof(row.decided_by));
-    col_str(&c, row.decision_reason, sizeof(row.decision_reason));
-    rc = fetch_all(db, &q_changes, v->h.order_id, &c, &row, sizeof(row), (void **)&v->changes,
-                   &v->change_count);
-    if (rc < 0 || v->change_count == 0)
-        return rc;
-    memset(&lrow, 0, sizeof(lrow));
-    db_cols_init(&c);
-    col_i64(&c, &lrow.change_id);
-    col_i32(&c, &lrow.line.line_no);
-    col_qty(&c, &lrow.line.quantity);
-    col_nullable(&c, &qnull);
-    col_money(&c, &lrow.line.unit_price);
-    col_nullable(&c, &pnull);
-    col_str(&c, lrow.line.delivery_date, sizeof(lrow.line.delivery_date));
-    {
-        struct db_args a;
-
-        db_args_init(&a);
-        arg_i64(&a, v->h.order_id);
-        rc = db_query(db, &q_change_lines, &a, &c);
-        if (rc < 0)
-            return rc;
-        while ((rc = db_fetch(db, &q_change_lines, &c)) == 1) {
-            struct change_line_row *grown = realloc(lines, (nlines + 1) * sizeof(*lines));
-
-            if (!grown) {
-                rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-                break;
-            }
-            lines = grown;
-            lrow.line.has_quantity = !qnull;
-            lrow.line.has_price = !pnull;
-            lines[nlines++] = lrow;
-        }
-        db_done(db, &q_change_lines);
-    }
-    /* Distribute the lines to their requests (both lists are in id order). */
-    for (size_t i = 0; rc >= 0 && i < v->change_count; i++) {
-        struct change_view *cv = &v->changes[i];
-        size_t n = 0;
-
-        for (size_t k = 0; k < nlines; k++)
-            n += lines[k].change_id == cv->id;
-        cv->lines = n ? calloc(n, sizeof(*cv->lines)) : NULL;
-        if (n && !cv->lines) {
-            rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-            break;
-        }
-        for (size_t k = 0; k < nlines; k++)
-            if (lines[k].change_id == cv->id)
-                cv->lines[cv->line_count++] = lines[k].line;
-    }
-    free(lines);
-    return rc < 0 ? rc : 0;
-}
-
-struct doc_line_row {
-    int64_t doc_id;
-    struct doc_line_view line;
-};
-
-static int load_shipments(struct db_conn *db, struct order_view *v)
-{
-    struct shipment_view row;
-    struct doc_line_row lrow;
-    struct doc_line_row *lines = NULL;
-    size_t nlines = 0;
-    struct db_cols c;
-    int rc;
-
-    memset(&row, 0, sizeof(row));
-    db_cols_init(&c);
-    col_i64(&c, &row.id);
-    col_str(&c, row.shipment_no, sizeof(row.shipment_no));
-    col_str(&c, row.ship_date, sizeof(row.ship_date));
-    col_money(&c, &row.amount);
-    rc = fetch_all(db, &q_shipments, v->h.order_id, &c, &row, sizeof(row),
-                   (void **)&v->shipments, &v->shipment_count);
-    if (rc < 0 || v->shipment_count == 0)
-        return rc;
-    memset(&lrow, 0, sizeof(lrow));
-    db_cols_init(&c);
-    col_i64(&c, &lrow.doc_id);
-    col_i32(&c, &lrow.line.line_no);
-    col_qty(&c, &lrow.line.quantity);
-    rc = fetch_all(db, &q_shipment_lines, v->h.order_id, &c, &lrow, sizeof(lrow),
-                   (void **)&lines, &nlines);
-    for (size_t i = 0; rc >= 0 && i < v->shipment_count; i++) {
-        struct shipment_view *sv = &v->shipments[i];
-        size_t n = 0;
-
-        for (size_t k = 0; k < nlines; k++)
-            n += lines[k].doc_id == sv->id;
-        sv->lines = n ? calloc(n, sizeof(*sv->lines)) : NULL;
-        if (n && !sv->lines) {
-            rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-            break;
-        }
-        for (size_t k = 0; k < nlines; k++)
-            if (lines[k].doc_id == sv->id)
-                sv->lines[sv->line_count++] = lines[k].line;
-    }
-    free(lines);
-    return rc < 0 ? rc : 0;
-}
-
-static int load_invoices(struct db_conn *db, struct order_view *v)
-{
-    struct invoice_view row;
-    struct db_cols c;
-
-    memset(&row, 0, sizeof(row));
-    db_cols_init(&c);
-    col_i64(&c, &row.id);
-    col_str(&c, row.invoice_no, sizeof(row.invoice_no));
-    col_str(&c, row.invoice_date, sizeof(row.invoice_date));
-    col_money(&c, &row.amount);
-    col_money(&c, &row.paid);
-    return fetch_all(db, &q_invoices, v->h.order_id, &c, &row, sizeof(row),
-                     (void **)&v->invoices, &v->invoice_count);
-}
-
-int store_order_details(struct db_conn *db, struct order_view *v)
-{
-    int rc;
-
-    if ((rc = load_lines(db, v)) < 0 || (rc = load_history(db, v)) < 0 ||
-        (rc = load_changes(db, v)) < 0 || (rc = load_shipments(db, v)) < 0 ||
-        (rc = load_invoices(db, v)) < 0)
-        return rc;
-    return 0;
-}
-
 /* ------------------------------------------------------------ lists */
 
 DB_SQL(q_list,
@@ -648,4 +411,58 @@ int store_change_decide(struct db_conn *db, int64_t change_id, const char *statu
     arg_str(&a, str_empty(reason) ? NULL : reason);
     arg_i64(&a, change_id);
     return db_exec(db, &q_change_decide, &a, NULL);
+}
+
+/* ------------------------------------------------------------ many headers */
+
+DB_SQL(q_headers_many,
+       "SELECT " HEADER_COLS HEADER_FROM
+       "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j ON o.order_id = j.id WHERE "
+       SCOPE_WHERE);
+
+int store_order_headers_many(struct db_conn *db, const struct party_scope *scope,
+                             const int64_t *ids, size_t n, struct order_view *views,
+                             size_t *found)
+{
+    struct header_binding hb;
+    struct order_header row;
+    struct db_args a;
+    struct jbuf j;
+    int rc;
+
+    *found = 0;
+    for (size_t i = 0; i < n; i++)
+        memset(&views[i].h, 0, sizeof(views[i].h));
+    jbuf_init(&j);
+    jbuf_raw(&j, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jbuf_raw(&j, ",");
+        jbuf_i64(&j, ids[i]);
+    }
+    jbuf_raw(&j, "]");
+    if (jbuf_failed(&j)) {
+        jbuf_free(&j);
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    }
+    db_args_init(&a);
+    arg_str(&a, j.data);
+    scope_args(&a, scope);
+    bind_header(&hb, &row);
+    rc = db_query(db, &q_headers_many, &a, &hb.cols);
+    if (rc == 0) {
+        while ((rc = db_fetch(db, &q_headers_many, &hb.cols)) == 1) {
+            if ((rc = finish_header(&hb, &row)) < 0)
+                break;
+            for (size_t i = 0; i < n; i++) {
+                if (ids[i] == row.order_id) {
+                    views[i].h = row;
+                    (*found)++;
+                }
+            }
+        }
+        db_done(db, &q_headers_many);
+    }
+    jbuf_free(&j);
+    return rc < 0 ? rc : 0;
 }

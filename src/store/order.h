@@ -54,6 +54,17 @@ int store_order_set_status(struct db_conn *db, int64_t order_id, int32_t version
  * order_view_clear() frees it either way. */
 int store_order_details(struct db_conn *db, struct order_view *v);
 
+/* The same for n orders at once (headers in views[i].h, any order): one
+ * query per part for the whole batch, so a feed batch of 100 orders costs
+ * six queries, not six hundred. */
+int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n);
+
+/* Headers of the given orders, within scope, into views[i].h in the order of
+ * ids; *found is how many exist (a missing one leaves its h.order_id 0). */
+int store_order_headers_many(struct db_conn *db, const struct party_scope *scope,
+                             const int64_t *ids, size_t n, struct order_view *views,
+                             size_t *found);
+
 /* One page of order headers, newest first, and the total number matching.
  * status "" : any; dates "" : unbounded (inclusive, creation day in UTC). */
 struct order_filter {

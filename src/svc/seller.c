@@ -91,6 +91,7 @@ static int download_tx(struct svc_ctx *ctx, void *arg)
     struct feed_batch *out = job->out;
     struct party_scope scope = {0, job->seller_id};
     struct feed_window w;
+    size_t found = 0;
     int rc;
 
     feed_batch_clear(out);
@@ -102,18 +103,16 @@ static int download_tx(struct svc_ctx *ctx, void *arg)
     out->orders = w.count ? calloc(w.count, sizeof(*out->orders)) : NULL;
     if (w.count && !out->orders)
         return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < w.count; i++) {
-        struct order_view *v = &out->orders[i];
-
-        rc = store_order_header(ctx->db, &scope, job->ids[i], false, &v->h);
-        if (rc == 1)
-            rc = store_order_details(ctx->db, v);
-        else if (rc == 0)
-            rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
-        out->count = i + 1;
-        if (rc < 0)
-            return rc;
-    }
+    out->count = w.count;
+    if (w.count == 0)
+        return 0;
+    if ((rc = store_order_headers_many(ctx->db, &scope, job->ids, w.count, out->orders,
+                                       &found)) < 0)
+        return rc;
+    if (found != w.count)
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    if ((rc = store_order_details_many(ctx->db, out->orders, w.count)) < 0)
+        return rc;
     return 0;
 }
 

@@ -1,0 +1,391 @@
+/*
+ * order_details.c - the parts of order views (lines, history, change
+ * requests, shipments, invoices), loaded for a whole batch of orders at once.
+ *
+ * Each part is one query joined to a JSON list of the order ids; rows come
+ * back with their order id and are handed to their views. One order
+ * (GetOrderStatus) is a batch of one.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/jbuf.h"
+#include "store/order.h"
+#include "store/stmt.h"
+
+#define IDS_JOIN(t) "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j ON " t ".order_id = j.id "
+
+DB_SQL(q_lines,
+       "SELECT l.order_id, l.line_no, l.product_id, l.sku, l.name, l.quantity, l.unit_price, "
+       "l.list_price, l.line_amount, l.shipped_qty, l.returned_qty, "
+       "COALESCE(DATE_FORMAT(l.requested_delivery_date, '%Y-%m-%d'), '') FROM order_line l "
+       IDS_JOIN("l") "ORDER BY l.order_id, l.line_no");
+DB_SQL(q_history,
+       "SELECT h.order_id, TIMESTAMPDIFF(SECOND, '1970-01-01', h.at), COALESCE(h.from_status, ''), "
+       "h.to_status, h.actor, COALESCE(h.reason, ''), h.version FROM order_history h "
+       IDS_JOIN("h") "ORDER BY h.order_id, h.version, h.history_id");
+DB_SQL(q_changes,
+       "SELECT c.order_id, c.change_request_id, c.status, "
+       "TIMESTAMPDIFF(SECOND, '1970-01-01', c.requested_at), c.requested_by, "
+       "COALESCE(c.reason, ''), COALESCE(TIMESTAMPDIFF(SECOND, '1970-01-01', c.decided_at), 0), "
+       "COALESCE(c.decided_by, ''), COALESCE(c.decision_reason, '') FROM change_request c "
+       IDS_JOIN("c") "ORDER BY c.order_id, c.change_request_id");
+DB_SQL(q_change_lines,
+       "SELECT c.order_id, l.change_request_id, l.line_no, l.new_quantity, l.new_unit_price, "
+       "COALESCE(DATE_FORMAT(l.new_delivery_date, '%Y-%m-%d'), '') FROM change_request_line l "
+       "JOIN change_request c ON c.change_request_id = l.change_request_id " IDS_JOIN("c")
+       "ORDER BY c.order_id, l.change_request_id, l.line_no");
+DB_SQL(q_shipments,
+       "SELECT s.order_id, s.shipment_id, s.shipment_no, DATE_FORMAT(s.ship_date, '%Y-%m-%d'), "
+       "s.amount FROM shipment s " IDS_JOIN("s") "ORDER BY s.order_id, s.shipment_id");
+DB_SQL(q_shipment_lines,
+       "SELECT s.order_id, l.shipment_id, l.line_no, l.quantity FROM shipment_line l "
+       "JOIN shipment s ON s.shipment_id = l.shipment_id " IDS_JOIN("s")
+       "ORDER BY s.order_id, l.shipment_id, l.line_no");
+DB_SQL(q_invoices,
+       "SELECT i.order_id, i.invoice_id, i.invoice_no, DATE_FORMAT(i.invoice_date, '%Y-%m-%d'), "
+       "i.amount, i.paid_amount FROM invoice i " IDS_JOIN("i") "ORDER BY i.order_id, i.invoice_id");
+
+/* The batch: its views, and their ids as JSON for the queries. */
+struct batch {
+    struct order_view *views;
+    size_t n;
+    const char *ids_json;
+};
+
+static struct order_view *view_of(const struct batch *b, int64_t order_id)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->views[i].h.order_id == order_id)
+            return &b->views[i];
+    return NULL;
+}
+
+/* Hands rows (each starting with an int64 order id, payload at `off`) to the
+ * views: the array at offset `arr` of struct order_view and its count at
+ * `cnt`. Rows arrive grouped by order id. */
+static int distribute(const struct batch *b, const char *rows, size_t nrows, size_t row_size,
+                      size_t off, size_t payload, size_t arr, size_t cnt)
+{
+    size_t i = 0;
+
+    while (i < nrows) {
+        int64_t id = *(const int64_t *)(const void *)(rows + i * row_size);
+        struct order_view *v = view_of(b, id);
+        size_t k = i;
+        char *items;
+
+        while (k < nrows && *(const int64_t *)(const void *)(rows + k * row_size) == id)
+            k++;
+        if (v) {
+            items = malloc((k - i) * payload);
+            if (!items)
+                return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+            for (size_t r = i; r < k; r++)
+                memcpy(items + (r - i) * payload, rows + r * row_size + off, payload);
+            *(void **)(void *)((char *)v + arr) = items;
+            *(size_t *)(void *)((char *)v + cnt) = k - i;
+        }
+        i = k;
+    }
+    return 0;
+}
+
+/* Runs q with the batch's ids and collects its rows. */
+static int rows_of(struct db_conn *db, const struct batch *b, struct db_sql *q, struct db_cols *c,
+                   const void *row, size_t size, void **rows, size_t *count)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, b->ids_json);
+    return db_query_all(db, q, &a, c, row, size, rows, count);
+}
+
+struct line_row {
+    int64_t order_id;
+    struct order_line_view v;
+};
+
+static int load_lines(struct db_conn *db, const struct batch *b)
+{
+    struct line_row row;
+    struct db_cols c;
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_i64(&c, &row.order_id);
+    col_i32(&c, &row.v.line_no);
+    col_i64(&c, &row.v.product_id);
+    col_str(&c, row.v.sku, sizeof(row.v.sku));
+    col_str(&c, row.v.name, sizeof(row.v.name));
+    col_qty(&c, &row.v.quantity);
+    col_money(&c, &row.v.unit_price);
+    col_money(&c, &row.v.list_price);
+    col_money(&c, &row.v.line_amount);
+    col_qty(&c, &row.v.shipped);
+    col_qty(&c, &row.v.returned);
+    col_str(&c, row.v.delivery_date, sizeof(row.v.delivery_date));
+    rc = rows_of(db, b, &q_lines, &c, &row, sizeof(row), &rows, &n);
+    if (rc == 0)
+        rc = distribute(b, rows, n, sizeof(row), offsetof(struct line_row, v), sizeof(row.v),
+                        offsetof(struct order_view, lines), offsetof(struct order_view, line_count));
+    free(rows);
+    return rc;
+}
+
+struct history_row {
+    int64_t order_id;
+    struct history_view v;
+};
+
+static int load_history(struct db_conn *db, const struct batch *b)
+{
+    struct history_row row;
+    struct db_cols c;
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_i64(&c, &row.order_id);
+    col_i64(&c, &row.v.at);
+    col_str(&c, row.v.from_status, sizeof(row.v.from_status));
+    col_str(&c, row.v.to_status, sizeof(row.v.to_status));
+    col_str(&c, row.v.actor, sizeof(row.v.actor));
+    col_str(&c, row.v.reason, sizeof(row.v.reason));
+    col_i32(&c, &row.v.version);
+    rc = rows_of(db, b, &q_history, &c, &row, sizeof(row), &rows, &n);
+    if (rc == 0)
+        rc = distribute(b, rows, n, sizeof(row), offsetof(struct history_row, v), sizeof(row.v),
+                        offsetof(struct order_view, history),
+                        offsetof(struct order_view, history_count));
+    free(rows);
+    return rc;
+}
+
+struct change_row {
+    int64_t order_id;
+    struct change_view v;
+};
+
+struct change_line_row {
+    int64_t order_id;
+    int64_t change_id;
+    struct change_line_view v;
+    bool qty_null;
+    bool price_null;
+};
+
+static int load_changes(struct db_conn *db, const struct batch *b)
+{
+    struct change_row row;
+    struct change_line_row lrow;
+    struct change_line_row *lines = NULL;
+    struct db_cols c;
+    void *rows = NULL;
+    size_t n = 0, nlines = 0;
+    int rc;
+
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_i64(&c, &row.order_id);
+    col_i64(&c, &row.v.id);
+    col_str(&c, row.v.status, sizeof(row.v.status));
+    col_i64(&c, &row.v.requested_at);
+    col_str(&c, row.v.requested_by, sizeof(row.v.requested_by));
+    col_str(&c, row.v.reason, sizeof(row.v.reason));
+    col_i64(&c, &row.v.decided_at);
+    col_str(&c, row.v.decided_by, sizeof(row.v.decided_by));
+    col_str(&c, row.v.decision_reason, sizeof(row.v.decision_reason));
+    rc = rows_of(db, b, &q_changes, &c, &row, sizeof(row), &rows, &n);
+    if (rc == 0)
+        rc = distribute(b, rows, n, sizeof(row), offsetof(struct change_row, v), sizeof(row.v),
+                        offsetof(struct order_view, changes),
+                        offsetof(struct order_view, change_count));
+    free(rows);
+    if (rc < 0 || n == 0)
+        return rc;
+    memset(&lrow, 0, sizeof(lrow));
+    db_cols_init(&c);
+    col_i64(&c, &lrow.order_id);
+    col_i64(&c, &lrow.change_id);
+    col_i32(&c, &lrow.v.line_no);
+    col_qty(&c, &lrow.v.quantity);
+    col_nullable(&c, &lrow.qty_null);
+    col_money(&c, &lrow.v.unit_price);
+    col_nullable(&c, &lrow.price_null);
+    col_str(&c, lrow.v.delivery_date, sizeof(lrow.v.delivery_date));
+    rc = rows_of(db, b, &q_change_lines, &c, &lrow, sizeof(lrow), (void **)&lines, &nlines);
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        struct order_view *v = &b->views[i];
+
+        for (size_t k = 0; rc == 0 && k < v->change_count; k++) {
+            struct change_view *cv = &v->changes[k];
+            size_t count = 0;
+
+            cv->lines = NULL;
+            cv->line_count = 0;
+            for (size_t r = 0; r < nlines; r++)
+                count += lines[r].change_id == cv->id;
+            if (count == 0)
+                continue;
+            cv->lines = calloc(count, sizeof(*cv->lines));
+            if (!cv->lines) {
+                rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+                break;
+            }
+            for (size_t r = 0; r < nlines; r++) {
+                if (lines[r].change_id != cv->id)
+                    continue;
+                lines[r].v.has_quantity = !lines[r].qty_null;
+                lines[r].v.has_price = !lines[r].price_null;
+                cv->lines[cv->line_count++] = lines[r].v;
+            }
+        }
+    }
+    free(lines);
+    return rc;
+}
+
+struct shipment_row {
+    int64_t order_id;
+    struct shipment_view v;
+};
+
+struct shipment_line_row {
+    int64_t order_id;
+    int64_t shipment_id;
+    struct doc_line_view v;
+};
+
+static int load_shipments(struct db_conn *db, const struct batch *b)
+{
+    struct shipment_row row;
+    struct shipment_line_row lrow;
+    struct shipment_line_row *lines = NULL;
+    struct db_cols c;
+    void *rows = NULL;
+    size_t n = 0, nlines = 0;
+    int rc;
+
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_i64(&c, &row.order_id);
+    col_i64(&c, &row.v.id);
+    col_str(&c, row.v.shipment_no, sizeof(row.v.shipment_no));
+    col_str(&c, row.v.ship_date, sizeof(row.v.ship_date));
+    col_money(&c, &row.v.amount);
+    rc = rows_of(db, b, &q_shipments, &c, &row, sizeof(row), &rows, &n);
+    if (rc == 0)
+        rc = distribute(b, rows, n, sizeof(row), offsetof(struct shipment_row, v), sizeof(row.v),
+                        offsetof(struct order_view, shipments),
+                        offsetof(struct order_view, shipment_count));
+    free(rows);
+    if (rc < 0 || n == 0)
+        return rc;
+    memset(&lrow, 0, sizeof(lrow));
+    db_cols_init(&c);
+    col_i64(&c, &lrow.order_id);
+    col_i64(&c, &lrow.shipment_id);
+    col_i32(&c, &lrow.v.line_no);
+    col_qty(&c, &lrow.v.quantity);
+    rc = rows_of(db, b, &q_shipment_lines, &c, &lrow, sizeof(lrow), (void **)&lines, &nlines);
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        struct order_view *v = &b->views[i];
+
+        for (size_t k = 0; rc == 0 && k < v->shipment_count; k++) {
+            struct shipment_view *sv = &v->shipments[k];
+            size_t count = 0;
+
+            sv->lines = NULL;
+            sv->line_count = 0;
+            for (size_t r = 0; r < nlines; r++)
+                count += lines[r].shipment_id == sv->id;
+            if (count == 0)
+                continue;
+            sv->lines = calloc(count, sizeof(*sv->lines));
+            if (!sv->lines) {
+                rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+                break;
+            }
+            for (size_t r = 0; r < nlines; r++)
+                if (lines[r].shipment_id == sv->id)
+                    sv->lines[sv->line_count++] = lines[r].v;
+        }
+    }
+    free(lines);
+    return rc;
+}
+
+struct invoice_row {
+    int64_t order_id;
+    struct invoice_view v;
+};
+
+static int load_invoices(struct db_conn *db, const struct batch *b)
+{
+    struct invoice_row row;
+    struct db_cols c;
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_i64(&c, &row.order_id);
+    col_i64(&c, &row.v.id);
+    col_str(&c, row.v.invoice_no, sizeof(row.v.invoice_no));
+    col_str(&c, row.v.invoice_date, sizeof(row.v.invoice_date));
+    col_money(&c, &row.v.amount);
+    col_money(&c, &row.v.paid);
+    rc = rows_of(db, b, &q_invoices, &c, &row, sizeof(row), &rows, &n);
+    if (rc == 0)
+        rc = distribute(b, rows, n, sizeof(row), offsetof(struct invoice_row, v), sizeof(row.v),
+                        offsetof(struct order_view, invoices),
+                        offsetof(struct order_view, invoice_count));
+    free(rows);
+    return rc;
+}
+
+int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n)
+{
+    struct batch b = {views, n, NULL};
+    struct jbuf j;
+    int rc;
+
+    if (n == 0)
+        return 0;
+    jbuf_init(&j);
+    jbuf_raw(&j, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jbuf_raw(&j, ",");
+        jbuf_i64(&j, views[i].h.order_id);
+    }
+    jbuf_raw(&j, "]");
+    if (jbuf_failed(&j)) {
+        jbuf_free(&j);
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    }
+    b.ids_json = j.data;
+    if ((rc = load_lines(db, &b)) < 0 || (rc = load_history(db, &b)) < 0 ||
+        (rc = load_changes(db, &b)) < 0 || (rc = load_shipments(db, &b)) < 0 ||
+        (rc = load_invoices(db, &b)) < 0) {
+        jbuf_free(&j);
+        return rc;
+    }
+    jbuf_free(&j);
+    return 0;
+}
+
+int store_order_details(struct db_conn *db, struct order_view *v)
+{
+    return store_order_details_many(db, v, 1);
+}
