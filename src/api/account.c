@@ -84,7 +84,7 @@ int __eos__ConfirmAccountDocument(struct soap *soap,
                                   struct _eos__ConfirmAccountDocumentResponse *resp)
 {
     struct svc_ctx ctx;
-    char number[ORDER_NO_MAX + 1];
+    char number[DOCNO_BUF];
     const char *type;
     bool confirmed;
     int64_t at = 0;

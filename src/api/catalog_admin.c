@@ -25,7 +25,7 @@ static int count_of(int size, const char *field, size_t *n)
 
 struct product_text {
     char sku[SKU_MAX + 1];
-    char name[201];
+    char name[NAME_BUF];
     char category[CODE_MAX + 1];
     char uom[CODE_MAX + 1];
 };

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/log.h"
+#include "base/str.h"
 #include "core/money.h"
 
 char *api_strdup(struct soap *soap, const char *s)
@@ -165,10 +167,27 @@ static int map_soap_error(int error, const char **message)
     }
 }
 
+/* The element gSOAP was reading, without its prefix, for the fault's field. */
+static const char *local_name(const char *tag)
+{
+    const char *colon = tag ? strchr(tag, ':') : NULL;
+
+    return colon ? colon + 1 : tag;
+}
+
+static bool is_request_element(const char *name)
+{
+    size_t len = name ? strlen(name) : 0;
+
+    return len > 7 && strcmp(name + len - 7, "Request") == 0;
+}
+
 void api_seterror(struct soap *soap, const char **code, const char **string)
 {
     struct api_worker *w = soap->user;
-    const char *message;
+    const char *message, *field = NULL;
+    const char *name = local_name(soap->tag);
+    char *text = NULL;
     int err;
 
     /* Faults we raised ourselves already carry their code and detail; a GET
@@ -179,13 +198,47 @@ void api_seterror(struct soap *soap, const char **code, const char **string)
     if (w && w->call.refusal) {
         err = EOS_EMALFORMED;
         message = w->call.refusal;
+    } else if (!str_empty(name) && !is_request_element(name)) {
+        /* A value or an element gSOAP refused while reading: name it. */
+        switch (soap->error) {
+        case SOAP_TAG_MISMATCH:
+            text = soap_malloc(soap, 200);
+            if (text)
+                snprintf(text, 200, "unexpected element %.120s", name);
+            field = name;
+            break;
+        case SOAP_OCCURS:
+            /* Request lists are unbounded in the schema; gSOAP only stops
+             * one past maxoccurs, the memory guard. */
+            err = EOS_ELIMIT;
+            message = "too many elements";
+            field = name;
+            break;
+        case SOAP_TYPE:
+        case SOAP_LENGTH:
+        case SOAP_PATTERN:
+        case SOAP_EMPTY:
+        case SOAP_FIXED:
+            text = soap_malloc(soap, 200);
+            if (text)
+                snprintf(text, 200, "%.120s: not a valid value (wrong type, too long or out of range)",
+                         name);
+            field = name;
+            break;
+        default:
+            break;
+        }
+    } else if (soap->error == SOAP_OCCURS) {
+        message = "a required element is missing or occurs twice";
     }
+    if (text)
+        message = text;
     if (w)
         w->call.error = err;
     *code = eos_err_is_client(err) ? (soap->version == 2 ? "SOAP-ENV:Sender" : "SOAP-ENV:Client")
                                    : (soap->version == 2 ? "SOAP-ENV:Receiver" : "SOAP-ENV:Server");
     *string = message;
-    set_detail(soap, err, message, NULL);
+    set_detail(soap, err, message, field ? soap_strdup(soap, field) : NULL);
 }
 
 int api_body_guard(struct soap *soap, const char *buf, size_t len)

@@ -27,8 +27,8 @@ int in_text(char *dst, size_t size, const char *src, const char *field, bool req
     len = strlen(src);
     if (!utf8_valid_text(src, len))
         return eos_err_set(EOS_EINVALID, field, "not valid UTF-8 text");
-    if (len >= size)
-        return too_long(field, size - 1);
+    if (len >= size || utf8_chars(src) > (size - 1) / 4)
+        return too_long(field, (size - 1) / 4);
     memcpy(dst, src, len + 1);
     return 0;
 }

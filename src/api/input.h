@@ -15,8 +15,8 @@
 
 #include "core/money.h"
 
-/* Free text: valid UTF-8 without control characters, at most size - 1 bytes.
- * NULL copies "" unless required. */
+/* Free text: valid UTF-8 without control characters; dst is TEXT_BUF(n)
+ * bytes, and n is the limit in characters. NULL copies "" unless required. */
 int in_text(char *dst, size_t size, const char *src, const char *field, bool required);
 
 /* A code (party, category, uom, ship-to): 1..size-1 of [A-Za-z0-9._-]. */

@@ -199,7 +199,7 @@ int __eos__GetOrderStatus(struct soap *soap, struct _eos__GetOrderStatusRequest 
 {
     struct svc_ctx ctx;
     struct order_view v;
-    char order_no[ORDER_NO_MAX + 1];
+    char order_no[DOCNO_BUF];
     char buyer[CODE_MAX + 1];
     int rc;
 
@@ -269,7 +269,7 @@ int __eos__CancelOrder(struct soap *soap, struct _eos__CancelOrderRequest *req,
 {
     struct svc_ctx ctx;
     struct order_change_result r;
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
     int rc;
 
     if (api_begin(soap, OP_CANCEL_ORDER, &ctx))
@@ -293,7 +293,7 @@ int __eos__RequestOrderChange(struct soap *soap, struct _eos__RequestOrderChange
 {
     struct svc_ctx ctx;
     struct line_change *changes = NULL;
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
     char field[48];
     int64_t id = 0;
     size_t n;

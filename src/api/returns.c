@@ -131,7 +131,7 @@ int __eos__GetReturnStatus(struct soap *soap, struct _eos__GetReturnStatusReques
 {
     struct svc_ctx ctx;
     struct return_view v;
-    char number[ORDER_NO_MAX + 1];
+    char number[DOCNO_BUF];
     char buyer[CODE_MAX + 1];
     int rc;
 
@@ -198,7 +198,7 @@ int __eos__ProcessReturn(struct soap *soap, struct _eos__ProcessReturnRequest *r
     struct svc_ctx ctx;
     struct return_adjustment *adj = NULL;
     struct return_change_result r;
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
     char field[48];
     size_t n = req->__sizeadjustment > 0 ? (size_t)req->__sizeadjustment : 0;
     int rc;

@@ -75,7 +75,7 @@ int __eos__UpdateOrderStatus(struct soap *soap, struct _eos__UpdateOrderStatusRe
     struct svc_ctx ctx;
     struct order_adjustment *adj = NULL;
     struct order_change_result r;
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
     char field[48];
     size_t n = req->__sizeadjustment > 0 ? (size_t)req->__sizeadjustment : 0;
     int rc;
@@ -117,7 +117,7 @@ int __eos__DecideOrderChange(struct soap *soap, struct _eos__DecideOrderChangeRe
                              struct _eos__DecideOrderChangeResponse *resp)
 {
     struct svc_ctx ctx;
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
     char status[10] = "";
     int32_t version = 0;
     int rc;
@@ -210,7 +210,7 @@ int __eos__RecordPayment(struct soap *soap, struct _eos__RecordPaymentRequest *r
 {
     struct svc_ctx ctx;
     struct payment_in in;
-    char (*invoices)[ORDER_NO_MAX + 1] = NULL;
+    char (*invoices)[DOCNO_BUF] = NULL;
     struct doc_result r;
     char field[48];
     size_t n = req->__sizeinvoiceNo > 0 ? (size_t)req->__sizeinvoiceNo : 0;
@@ -235,7 +235,7 @@ int __eos__RecordPayment(struct soap *soap, struct _eos__RecordPaymentRequest *r
         rc = in_docno(invoices[i], sizeof(invoices[i]), req->invoiceNo[i],
                       in_field(field, sizeof(field), "invoiceNo", i + 1, NULL), true);
     in.invoice_count = n;
-    in.invoice_nos = (const char(*)[ORDER_NO_MAX + 1])invoices;
+    in.invoice_nos = (const char(*)[DOCNO_BUF])invoices;
     if (rc == 0)
         rc = svc_record_payment(&ctx, &in, &r);
     free(invoices);

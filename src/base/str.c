@@ -122,3 +122,12 @@ void hex_encode(char *out, const unsigned char *bytes, size_t len)
     }
     out[2 * len] = '\0';
 }
+
+size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    return n;
+}

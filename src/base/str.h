@@ -30,6 +30,9 @@ static inline bool str_empty(const char *s)
  * CR and LF. */
 bool utf8_valid_text(const char *s, size_t len);
 
+/* The number of characters (code points) of a UTF-8 string. */
+size_t utf8_chars(const char *s);
+
 /* True when s is a calendar date "YYYY-MM-DD" (years 1900..9999). */
 bool date_valid(const char *s);
 

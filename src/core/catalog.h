@@ -13,7 +13,7 @@
 
 struct catalog_item {
     char sku[SKU_MAX + 1];
-    char name[201];
+    char name[NAME_BUF];
     char category_code[CODE_MAX + 1];
     char uom[CODE_MAX + 1];
     money_t unit_price;       /* the buyer's own price if it has one, else the list price */
@@ -29,7 +29,7 @@ struct catalog_filter {
     int64_t seller_id;
     int64_t buyer_id;
     char category_code[CODE_MAX + 1];  /* "" : any */
-    char search[101];                  /* "" : any; matched in name and sku */
+    char search[TEXT_BUF(SEARCH_MAX)];                  /* "" : any; matched in name and sku */
     int64_t changed_since;             /* UTC seconds; 0 : any */
     int32_t offset;
     int32_t limit;

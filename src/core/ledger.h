@@ -32,7 +32,7 @@ enum ledger_kind {
 struct ledger_doc {
     enum ledger_kind kind;
     char date[DATE_LEN + 1];          /* YYYY-MM-DD, compared as text */
-    char doc_no[ORDER_NO_MAX + 1];
+    char doc_no[DOCNO_BUF];
     money_t amount;                   /* positive */
 };
 
@@ -49,7 +49,7 @@ void ledger_balance(const struct ledger_doc *docs, size_t count, const char *as_
 struct statement_line {
     char date[DATE_LEN + 1];
     const char *doc_type;             /* INVOICE, PAYMENT or REFUND (static text) */
-    char doc_no[ORDER_NO_MAX + 1];
+    char doc_no[DOCNO_BUF];
     money_t debit;
     money_t credit;
     money_t balance;                  /* running, after this line */

@@ -221,13 +221,14 @@ static bool has_line_break_or_tab(const char *s, size_t len)
  * when required, valid UTF-8 without control characters; tabs and line
  * breaks only where multiline. Fails with EOS_EINVALID naming field.
  */
-static int check_text(const char *s, size_t size, bool required, bool multiline, const char *field)
+static int check_text(const char *s, size_t size, size_t max_chars, bool required, bool multiline,
+                      const char *field)
 {
     int error = 0;
     size_t len = strnlen(s, size);
 
-    if (len == size)
-        error = eos_err_set(EOS_EINVALID, field, "too long: at most %zu bytes", size - 1);
+    if (len == size || utf8_chars(s) > max_chars)
+        error = eos_err_set(EOS_EINVALID, field, "too long: at most %zu characters", max_chars);
     else if (required && len == 0)
         error = eos_err_set(EOS_EINVALID, field, "must not be empty");
     else if (!utf8_valid_text(s, len) || (!multiline && has_line_break_or_tab(s, len)))
@@ -276,7 +277,7 @@ static int check_line(const struct order_draft_line *l, size_t index, unsigned c
         goto out;
     }
     bit_set(seen, l->line_no);
-    error = check_text(l->sku, sizeof(l->sku), true, false, line_field(field, index, "sku"));
+    error = check_text(l->sku, sizeof(l->sku), SKU_MAX, true, false, line_field(field, index, "sku"));
     if (error)
         goto out;
     if (l->quantity <= 0 || l->quantity > QTY_MAX) {
@@ -307,19 +308,19 @@ int order_draft_validate(const struct order_draft *d)
         error = eos_err_set(EOS_EINTERNAL, NULL, "no draft to validate");
         goto out;
     }
-    error = check_text(d->buyer_order_no, sizeof(d->buyer_order_no), true, false, "buyerOrderNo");
+    error = check_text(d->buyer_order_no, sizeof(d->buyer_order_no), ORDER_NO_MAX, true, false, "buyerOrderNo");
     if (error)
         goto out;
-    error = check_text(d->seller_code, sizeof(d->seller_code), false, false, "sellerCode");
+    error = check_text(d->seller_code, sizeof(d->seller_code), CODE_MAX, false, false, "sellerCode");
     if (error)
         goto out;
-    error = check_text(d->ship_to_code, sizeof(d->ship_to_code), false, false, "shipToCode");
+    error = check_text(d->ship_to_code, sizeof(d->ship_to_code), CODE_MAX, false, false, "shipToCode");
     if (error)
         goto out;
     error = check_date(d->delivery_date, sizeof(d->delivery_date), "requestedDeliveryDate");
     if (error)
         goto out;
-    error = check_text(d->note, sizeof(d->note), false, true, "note");
+    error = check_text(d->note, sizeof(d->note), NOTE_MAX, false, true, "note");
     if (error)
         goto out;
     if (d->line_count == 0) {

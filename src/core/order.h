@@ -21,7 +21,17 @@
 #define CODE_MAX 32
 #define NOTE_MAX 2000
 #define REASON_MAX 500
+#define NAME_CHARS_MAX 200
+#define SEARCH_MAX 100
 #define DATE_LEN 10         /* YYYY-MM-DD */
+
+/* Limits of text are in characters (as in the XSD and the utf8mb4 columns);
+ * a buffer for n characters of UTF-8 takes up to 4n bytes and the NUL. */
+#define TEXT_BUF(n) (4 * (n) + 1)
+#define DOCNO_BUF TEXT_BUF(ORDER_NO_MAX)
+#define NOTE_BUF TEXT_BUF(NOTE_MAX)
+#define REASON_BUF TEXT_BUF(REASON_MAX)
+#define NAME_BUF TEXT_BUF(NAME_CHARS_MAX)
 
 enum order_status {
     ORDER_SUBMITTED = 0,         /* placed by the buyer, not yet decided by the seller */
@@ -89,13 +99,13 @@ struct order_draft_line {
 };
 
 struct order_draft {
-    char buyer_order_no[ORDER_NO_MAX + 1];
+    char buyer_order_no[DOCNO_BUF];
     char seller_code[CODE_MAX + 1];   /* "" : the buyer's only seller */
     char ship_to_code[CODE_MAX + 1];
     char delivery_date[DATE_LEN + 1];
     bool allow_adjust;                /* default true */
     bool validate_only;
-    char note[NOTE_MAX + 1];
+    char note[NOTE_BUF];
     size_t line_count;
     struct order_draft_line *lines;   /* line_count entries; owned by whoever built the draft */
 };

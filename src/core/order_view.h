@@ -20,7 +20,7 @@ struct order_header {
     int64_t order_id;
     int64_t seller_id;
     int64_t buyer_id;
-    char buyer_order_no[ORDER_NO_MAX + 1];
+    char buyer_order_no[DOCNO_BUF];
     char seller_code[CODE_MAX + 1];
     char buyer_code[CODE_MAX + 1];
     enum order_status status;
@@ -28,7 +28,7 @@ struct order_header {
     bool allow_adjust;
     char ship_to_code[CODE_MAX + 1];     /* "" when none */
     char delivery_date[DATE_LEN + 1];    /* "" when none */
-    char note[NOTE_MAX + 1];             /* "" when none */
+    char note[NOTE_BUF];             /* "" when none */
     char currency[4];
     money_t total;
     money_t shipped;
@@ -43,7 +43,7 @@ struct order_line_view {
     int32_t line_no;
     int64_t product_id;
     char sku[SKU_MAX + 1];
-    char name[201];
+    char name[NAME_BUF];
     qty_t quantity;
     money_t unit_price;
     money_t list_price;
@@ -58,7 +58,7 @@ struct history_view {
     char from_status[21];                /* "" on the creating entry */
     char to_status[21];
     char actor[ACTOR_MAX + 1];
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
     int32_t version;
 };
 
@@ -76,10 +76,10 @@ struct change_view {
     char status[10];                     /* PENDING, APPROVED, REJECTED */
     int64_t requested_at;
     char requested_by[ACTOR_MAX + 1];
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
     int64_t decided_at;                  /* 0 when pending */
     char decided_by[ACTOR_MAX + 1];
-    char decision_reason[REASON_MAX + 1];
+    char decision_reason[REASON_BUF];
     size_t line_count;
     struct change_line_view *lines;
 };
@@ -91,7 +91,7 @@ struct doc_line_view {
 
 struct shipment_view {
     int64_t id;
-    char shipment_no[ORDER_NO_MAX + 1];
+    char shipment_no[DOCNO_BUF];
     char ship_date[DATE_LEN + 1];
     money_t amount;
     size_t line_count;
@@ -100,7 +100,7 @@ struct shipment_view {
 
 struct invoice_view {
     int64_t id;
-    char invoice_no[ORDER_NO_MAX + 1];
+    char invoice_no[DOCNO_BUF];
     char invoice_date[DATE_LEN + 1];
     money_t amount;
     money_t paid;

@@ -19,7 +19,7 @@ struct return_header {
     int64_t seller_id;
     int64_t buyer_id;
     int64_t order_id;
-    char buyer_return_no[ORDER_NO_MAX + 1];
+    char buyer_return_no[DOCNO_BUF];
     char seller_code[CODE_MAX + 1];
     char buyer_code[CODE_MAX + 1];
     enum return_status status;
@@ -39,7 +39,7 @@ struct return_line_view {
     money_t unit_price;                  /* the agreed return price */
     money_t reference_price;             /* the return price when requested: reference of authority */
     money_t line_amount;
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
 };
 
 struct return_view {

@@ -50,8 +50,9 @@ static const struct setting settings[] = {
     INT("max-message", "EOS_MAX_MESSAGE", max_message, 1024, 1L << 30, "8388608",
         "bytes of one request"),
     INT("max-depth", "EOS_MAX_DEPTH", max_depth, 8, 1000, "24", "XML nesting levels"),
-    INT("max-occurs", "EOS_MAX_OCCURS", max_occurs, 10, 1000000, "1000",
-        "items of one repeated element"),
+    INT("max-occurs", "EOS_MAX_OCCURS", max_occurs, 1000, 1000000, "10000",
+        "items of one repeated element gSOAP reads before giving up (the contract's "
+        "own limits, 500 lines and so on, are checked after)"),
     INT("allow-plaintext-auth", "EOS_ALLOW_PLAINTEXT_AUTH", allow_plaintext_auth, 0, 1, "0",
         "1: accept HTTP Basic and PasswordText without TLS (loopback development only)"),
     INT("auth-cache-ttl", "EOS_AUTH_CACHE_TTL", auth_cache_ttl, 0, 3600, "60",

@@ -206,12 +206,12 @@ DB_SQL(q_line_prices,
 
 int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
                       const char *skus_json, size_t count, struct line_price *prices,
-                      int64_t *product_ids, char (*names)[201])
+                      int64_t *product_ids, char (*names)[NAME_BUF])
 {
     struct db_args a;
     struct db_cols c;
     int64_t idx = 0, product_id = 0;
-    char name[201];
+    char name[NAME_BUF];
     bool available = false, own_null = true, list_null = true;
     money_t own = 0, list = 0;
     int rc;
@@ -289,7 +289,7 @@ int store_catalog_page(struct db_conn *db, const struct catalog_filter *f,
     struct catalog_item row;
     struct db_args a;
     struct db_cols c;
-    char search[256];
+    char search[2 * TEXT_BUF(SEARCH_MAX)];
     char updated[32];
     bool ret_null = true, min_null = true;
     int64_t seen = 0;

@@ -56,7 +56,7 @@ int store_stock_set(struct db_conn *db, int64_t seller_id, const char *sku, qty_
  * the latest valid_from not after today (UTC). */
 int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
                       const char *skus_json, size_t count, struct line_price *prices,
-                      int64_t *product_ids, char (*names)[201]);
+                      int64_t *product_ids, char (*names)[NAME_BUF]);
 
 /* One page of the buyer's catalog (published, active, priced) by SKU, and the
  * total matching. */

@@ -8,12 +8,13 @@
 #include <stdint.h>
 
 #include "core/money.h"
+#include "core/order.h"
 #include "store/db.h"
 
 struct party_row {
     int64_t party_id;
     char code[33];
-    char name[201];
+    char name[NAME_BUF];
     char kind[10];     /* SELLER, BUYER or OPERATOR */
     char currency[4];  /* "" when not a seller */
 };

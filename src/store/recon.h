@@ -15,7 +15,7 @@
 
 struct account_doc {
     char doc_type[10];            /* SHIPMENT, INVOICE, PAYMENT, REFUND */
-    char doc_no[ORDER_NO_MAX + 1];
+    char doc_no[DOCNO_BUF];
     char doc_date[DATE_LEN + 1];
     int64_t order_id;             /* 0 for payments */
     money_t amount;

@@ -74,7 +74,7 @@ struct submit_job {
     const char *skus_json;
     struct line_price *prices;
     int64_t *product_ids;
-    char (*names)[201];
+    char (*names)[NAME_BUF];
     struct priced_line *priced;
 };
 
@@ -452,7 +452,7 @@ int svc_cancel_order(struct svc_ctx *ctx, int64_t order_id, bool has_expected,
 {
     struct cancel_job job = {order_id, has_expected, expected_version, reason, out};
 
-    if (!str_empty(reason) && strlen(reason) > REASON_MAX)
+    if (!str_empty(reason) && utf8_chars(reason) > REASON_MAX)
         return eos_err_set(EOS_EINVALID, "reason", "at most %d characters", REASON_MAX);
     return svc_run_tx(ctx, cancel_tx, &job);
 }
@@ -532,7 +532,7 @@ static int validate_changes(const struct line_change *changes, size_t count, con
         return eos_err_set(EOS_EINVALID, "change", "at least one change is needed");
     if (count > ORDER_MAX_LINES)
         return eos_err_set(EOS_ELIMIT, "change", "at most %d changes", ORDER_MAX_LINES);
-    if (!str_empty(reason) && strlen(reason) > REASON_MAX)
+    if (!str_empty(reason) && utf8_chars(reason) > REASON_MAX)
         return eos_err_set(EOS_EINVALID, "reason", "at most %d characters", REASON_MAX);
     for (size_t i = 0; i < count; i++) {
         const struct line_change *c = &changes[i];

@@ -428,7 +428,7 @@ static int adjust_prices(struct svc_ctx *ctx, struct process_job *job, struct re
 static int receive(struct svc_ctx *ctx, struct return_view *v)
 {
     struct order_header order;
-    char reason[96];
+    char reason[300];
     int rc;
 
     if ((rc = svc_lock_order(ctx, v->h.order_id, false, 0, &order)) < 0 ||

@@ -15,11 +15,11 @@
 struct return_line_in {
     int32_t line_no;                 /* the order line */
     qty_t quantity;
-    char reason[REASON_MAX + 1];
+    char reason[REASON_BUF];
 };
 
 struct return_draft {
-    char buyer_return_no[ORDER_NO_MAX + 1];
+    char buyer_return_no[DOCNO_BUF];
     int64_t order_id;
     size_t line_count;
     const struct return_line_in *lines;

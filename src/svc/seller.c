@@ -463,7 +463,7 @@ static int shipment_tx(struct svc_ctx *ctx, void *arg)
     struct order_view v;
     struct jbuf j;
     money_t amount = 0;
-    char field[48], num[MONEY_STR_MAX], reason[96];
+    char field[48], num[MONEY_STR_MAX], reason[300];
     int rc;
 
     memset(&v, 0, sizeof(v));
@@ -612,7 +612,7 @@ static int invoice_tx(struct svc_ctx *ctx, void *arg)
     struct doc_row existing;
     struct order_view v;
     money_t before, after;
-    char reason[96];
+    char reason[300];
     int rc;
 
     memset(&v, 0, sizeof(v));
@@ -717,7 +717,7 @@ static int apply_to_invoice(struct svc_ctx *ctx, struct payment_job *job, int64_
     const struct payment_in *in = job->in;
     struct doc_row inv;
     struct order_view v;
-    char field[48], reason[96];
+    char field[48], reason[300];
     money_t take;
     int rc;
 

@@ -75,7 +75,7 @@ struct doc_result {
 };
 
 struct shipment_in {
-    char shipment_no[ORDER_NO_MAX + 1];
+    char shipment_no[DOCNO_BUF];
     int64_t order_id;
     char ship_date[DATE_LEN + 1];
     size_t line_count;
@@ -83,20 +83,20 @@ struct shipment_in {
 };
 
 struct invoice_in {
-    char invoice_no[ORDER_NO_MAX + 1];
+    char invoice_no[DOCNO_BUF];
     int64_t order_id;
     char invoice_date[DATE_LEN + 1];
     money_t amount;
 };
 
 struct payment_in {
-    char payment_no[ORDER_NO_MAX + 1];
+    char payment_no[DOCNO_BUF];
     char buyer_code[CODE_MAX + 1];
     char payment_date[DATE_LEN + 1];
     money_t amount;
     char kind[10];                   /* RECEIPT, ADVANCE or REFUND */
     size_t invoice_count;
-    const char (*invoice_nos)[ORDER_NO_MAX + 1];
+    const char (*invoice_nos)[DOCNO_BUF];
 };
 
 int svc_record_shipment(struct svc_ctx *ctx, const struct shipment_in *in, struct doc_result *out);

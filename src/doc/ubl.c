@@ -1,0 +1,685 @@
+/*
+ * ubl.c - reading a UBL 2.1 Order into an order draft.
+ *
+ * Three gates before any content is looked at: the size bound; the parse,
+ * during which SAX hooks stop libxml2 at the first DOCTYPE (before any
+ * declaration in it is read) and at the first element nested too deep; and a
+ * walk of the finished tree refusing entity references and DTD nodes. Only
+ * then is the tree mapped, every element found by namespace URI and local
+ * name. The draft is built in a local and handed over only on success.
+ */
+#include "doc/ubl.h"
+
+#include "base/err.h"
+#include "base/str.h"
+#include "doc/xmlutil.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h> /* xmlCreateMemoryParserCtxt */
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#define LINE_NO_MIN 1
+#define LINE_NO_MAX 99999
+#define NUM_TEXT_MAX 64  /* a number's or date's text, trimmed; longer is refused */
+#define CURRENCY_LEN 3
+
+#define ORDER_PATH "/Order"
+
+/* ------------------------------------------------------------ parsing with guards */
+
+/* What the SAX hooks saw while libxml2 built the tree; hung on ctxt->_private. */
+struct guard {
+    startElementNsSAX2Func start; /* libxml2's own tree builders, called through */
+    endElementNsSAX2Func end;
+    int depth;     /* elements open right now */
+    bool too_deep; /* an element was nested deeper than UBL_MAX_DEPTH: parse stopped */
+    bool doctype;  /* a DOCTYPE was met: parse stopped */
+};
+
+static struct guard *guard_of(void *ctx)
+{
+    return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void guard_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                        const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                        int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    struct guard *g = guard_of(ctx);
+
+    if (g->too_deep || g->doctype)
+        return;
+    if (++g->depth > UBL_MAX_DEPTH) {
+        g->too_deep = true;
+        xmlStopParser(ctx);
+        return;
+    }
+    g->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+             attributes);
+}
+
+static void guard_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                      const xmlChar *uri)
+{
+    struct guard *g = guard_of(ctx);
+
+    if (g->too_deep || g->doctype)
+        return;
+    g->depth--;
+    g->end(ctx, localname, prefix, uri);
+}
+
+/* Called at "<!DOCTYPE name ExternalID", before '[': nothing declared yet. */
+static void guard_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                          const xmlChar *system_id)
+{
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    guard_of(ctx)->doctype = true;
+    xmlStopParser(ctx);
+}
+
+/* libxml2's message for the parse failure, without its trailing newline. */
+static int malformed(xmlParserCtxtPtr ctxt)
+{
+    xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+    char msg[200];
+    size_t n;
+
+    if (!e || !e->message)
+        return eos_err_set(EOS_EMALFORMED, NULL, "the document is not well-formed XML");
+    str_copy(msg, sizeof(msg), e->message);
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    return eos_err_set(EOS_EMALFORMED, NULL, "the document is not well-formed XML (line %d): %s",
+                       e->line, msg);
+}
+
+/* Parses len bytes into *out with the guards above. Fails with EOS_EMALFORMED,
+ * EOS_ELIMIT (too deep) or EOS_EINTERNAL; *out is then untouched. */
+static int read_tree(xmlDocPtr *out, const char *xml, size_t len)
+{
+    int error = 0;
+    xmlParserCtxtPtr ctxt;
+    struct guard g;
+
+    /* len <= UBL_MAX_BYTES: fits an int. */
+    ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
+    if (!ctxt)
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    /* No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, DTDATTR or
+     * DTDVALID (no DTD is read), no XINCLUDE; NONET in case anything would
+     * still reach for a URL; errors and warnings not printed. */
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    memset(&g, 0, sizeof(g));
+    g.start = ctxt->sax->startElementNs;
+    g.end = ctxt->sax->endElementNs;
+    if (!g.start || !g.end) {
+        error = eos_err_set(EOS_EINTERNAL, NULL, "the XML parser is not in SAX2 mode");
+        goto free_ctxt;
+    }
+    ctxt->_private = &g;
+    ctxt->sax->startElementNs = guard_start;
+    ctxt->sax->endElementNs = guard_end;
+    ctxt->sax->internalSubset = guard_doctype;
+    ctxt->sax->externalSubset = NULL;
+
+    (void)xmlParseDocument(ctxt);
+
+    if (g.doctype)
+        error = eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
+    else if (g.too_deep)
+        error = eos_err_set(EOS_ELIMIT, NULL, "elements are nested more than %d deep",
+                            UBL_MAX_DEPTH);
+    else if (!ctxt->wellFormed || !ctxt->myDoc)
+        error = malformed(ctxt);
+    if (error)
+        goto free_ctxt;
+    *out = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+
+free_ctxt:
+    xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = NULL;
+    ctxt->_private = NULL;
+    xmlFreeParserCtxt(ctxt);
+    return error;
+}
+
+/* The second gate: no DTD or entity node anywhere, no element deeper than
+ * UBL_MAX_DEPTH (the SAX hook already stops those; this holds whatever the
+ * parser's path). Iterative, so a deep tree cannot exhaust the stack. */
+static int check_tree(xmlDocPtr doc)
+{
+    xmlNodePtr n = doc->children;
+    int depth = 1;
+
+    if (doc->intSubset || doc->extSubset)
+        return eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
+    while (n) {
+        switch (n->type) {
+        case XML_DTD_NODE:
+        case XML_ENTITY_DECL:
+        case XML_DOCUMENT_TYPE_NODE:
+            return eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
+        case XML_ENTITY_REF_NODE:
+        case XML_ENTITY_NODE:
+            return eos_err_set(EOS_EMALFORMED, NULL,
+                               "entity references are not allowed (line %u)",
+                               (unsigned)xmlGetLineNo(n));
+        case XML_ELEMENT_NODE:
+            if (depth > UBL_MAX_DEPTH)
+                return eos_err_set(EOS_ELIMIT, NULL, "elements are nested more than %d deep",
+                                   UBL_MAX_DEPTH);
+            break;
+        default:
+            break;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            depth++;
+            continue;
+        }
+        while (n && !n->next) {
+            n = n->parent;
+            depth--;
+            if (n == (xmlNodePtr)doc)
+                n = NULL;
+        }
+        if (n)
+            n = n->next;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ finding elements */
+
+/* A "cac:Name" or "cbc:Name": the prefix stands for its UBL namespace. */
+static bool is_el(const xmlNode *n, const char *qname)
+{
+    const char *ns;
+
+    if (!n || n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
+        return false;
+    if (strncmp(qname, "cac:", 4) == 0)
+        ns = UBL_NS_CAC;
+    else if (strncmp(qname, "cbc:", 4) == 0)
+        ns = UBL_NS_CBC;
+    else
+        return false;
+    return strcmp((const char *)n->ns->href, ns) == 0 &&
+           strcmp((const char *)n->name, qname + 4) == 0;
+}
+
+/* base + "/" + step into buf (EOS_ERR_FIELD_MAX bytes). Returns buf. */
+static const char *join(char *buf, const char *base, const char *step)
+{
+    snprintf(buf, EOS_ERR_FIELD_MAX, "%s/%s", base, step);
+    return buf;
+}
+
+/* The first child element qname of parent, or NULL (also when parent is). */
+static xmlNodePtr first(xmlNodePtr parent, const char *qname)
+{
+    if (!parent)
+        return NULL;
+    for (xmlNodePtr c = parent->children; c; c = c->next)
+        if (is_el(c, qname))
+            return c;
+    return NULL;
+}
+
+/* The only child element qname of parent (parent at path) into *found, NULL
+ * when there is none. Fails with EOS_EINVALID when there are two: a document
+ * with two order numbers is refused, not guessed at. */
+static int only(xmlNodePtr *found, xmlNodePtr parent, const char *path, const char *qname)
+{
+    xmlNodePtr one = first(parent, qname);
+    char field[EOS_ERR_FIELD_MAX];
+
+    if (one)
+        for (xmlNodePtr c = one->next; c; c = c->next)
+            if (is_el(c, qname))
+                return eos_err_set(EOS_EINVALID, join(field, path, qname),
+                                   "appears more than once");
+    *found = one;
+    return 0;
+}
+
+/* As only(), but a missing element fails with EOS_EINVALID naming it. */
+static int required(xmlNodePtr *found, xmlNodePtr parent, const char *path, const char *qname)
+{
+    char field[EOS_ERR_FIELD_MAX];
+    int error = only(found, parent, path, qname);
+
+    if (!error && !*found)
+        error = eos_err_set(EOS_EINVALID, join(field, path, qname), "is missing");
+    return error;
+}
+
+static bool is_xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * The text of element n (at path), trimmed of XML white space, into buf of
+ * size bytes; "" when n is NULL. Fails with EOS_EINVALID when n holds child
+ * elements, the text does not fit, is empty while nonempty is set, or holds
+ * control characters (tab and line breaks only when multiline is set).
+ */
+static int text_of(char *buf, size_t size, xmlNodePtr n, const char *path, bool nonempty,
+                   bool multiline)
+{
+    int error = 0;
+    xmlChar *content = NULL;
+    const char *s;
+    size_t len;
+
+    buf[0] = '\0';
+    if (!n)
+        goto out;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) {
+            error = eos_err_set(EOS_EINVALID, path, "must hold text, not elements");
+            goto out;
+        }
+    content = xmlNodeGetContent(n);
+    if (!content) {
+        error = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    s = (const char *)content;
+    while (is_xml_space(*s))
+        s++;
+    len = strlen(s);
+    while (len > 0 && is_xml_space(s[len - 1]))
+        len--;
+    if (len >= size) {
+        error = eos_err_set(EOS_EINVALID, path, "too long: at most %zu bytes", size - 1);
+        goto out;
+    }
+    if (nonempty && len == 0) {
+        error = eos_err_set(EOS_EINVALID, path, "must not be empty");
+        goto out;
+    }
+    if (!utf8_valid_text(s, len) || (!multiline && (memchr(s, '\t', len) || memchr(s, '\n', len) ||
+                                                    memchr(s, '\r', len)))) {
+        error = eos_err_set(EOS_EINVALID, path, "holds line breaks or control characters");
+        goto out;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+
+out:
+    xmlFree(content);
+    return error;
+}
+
+/* An xsd:date "YYYY-MM-DD", optionally with a time zone (Z or +hh:mm), into
+ * out (DATE_LEN + 1 bytes) without the zone; "" when n is NULL. */
+static int date_of(char *out, xmlNodePtr n, const char *path)
+{
+    char s[NUM_TEXT_MAX];
+    size_t len;
+    int error = text_of(s, sizeof(s), n, path, true, false);
+
+    if (error || !n)
+        goto out;
+    len = strlen(s);
+    if (len == DATE_LEN + 1 && s[DATE_LEN] == 'Z')
+        s[DATE_LEN] = '\0';
+    else if (len == DATE_LEN + 6 && (s[DATE_LEN] == '+' || s[DATE_LEN] == '-') &&
+             s[DATE_LEN + 3] == ':' && strspn(s + DATE_LEN + 1, "0123456789") == 2 &&
+             strspn(s + DATE_LEN + 4, "0123456789") == 2)
+        s[DATE_LEN] = '\0';
+    if (!date_valid(s)) {
+        error = eos_err_set(EOS_EINVALID, path, "not a date YYYY-MM-DD");
+        goto out;
+    }
+    str_copy(out, DATE_LEN + 1, s);
+
+out:
+    return error;
+}
+
+/* ------------------------------------------------------------ the header */
+
+static bool is_currency_code(const char *s)
+{
+    if (strlen(s) != CURRENCY_LEN)
+        return false;
+    for (size_t i = 0; i < CURRENCY_LEN; i++)
+        if (s[i] < 'A' || s[i] > 'Z')
+            return false;
+    return true;
+}
+
+/* A party's code: Party/PartyIdentification[1]/ID, else the account ID
+ * element named by fallback; "" when neither is there. */
+static int party_code(char *out, size_t size, xmlNodePtr party_el, const char *path,
+                      const char *fallback)
+{
+    char p[EOS_ERR_FIELD_MAX], q[EOS_ERR_FIELD_MAX];
+    xmlNodePtr party, ident, id;
+    int error;
+
+    out[0] = '\0';
+    if ((error = only(&party, party_el, path, "cac:Party")) < 0)
+        return error;
+    join(p, path, "cac:Party");
+    /* PartyIdentification may repeat (one per scheme): the first is ours. */
+    ident = first(party, "cac:PartyIdentification");
+    join(q, p, "cac:PartyIdentification");
+    if ((error = only(&id, ident, q, "cbc:ID")) < 0)
+        return error;
+    if (id)
+        return text_of(out, size, id, join(p, q, "cbc:ID"), true, false);
+    if ((error = only(&id, party_el, path, fallback)) < 0)
+        return error;
+    return text_of(out, size, id, join(p, path, fallback), true, false);
+}
+
+/* The single cac:Delivery under parent (at path): its location ID into
+ * ship_to (NULL: not read) and its requested period's start into date. */
+static int delivery(char *ship_to, char *date, xmlNodePtr parent, const char *path)
+{
+    char dp[EOS_ERR_FIELD_MAX], pp[EOS_ERR_FIELD_MAX], f[EOS_ERR_FIELD_MAX];
+    xmlNodePtr del, loc, id, period, start;
+    int error;
+
+    if ((error = only(&del, parent, path, "cac:Delivery")) < 0 || !del)
+        return error;
+    join(dp, path, "cac:Delivery");
+    if (ship_to) {
+        if ((error = only(&loc, del, dp, "cac:DeliveryLocation")) < 0)
+            return error;
+        join(pp, dp, "cac:DeliveryLocation");
+        if ((error = only(&id, loc, pp, "cbc:ID")) < 0 ||
+            (error = text_of(ship_to, CODE_MAX + 1, id, join(f, pp, "cbc:ID"), true, false)) < 0)
+            return error;
+    }
+    if ((error = only(&period, del, dp, "cac:RequestedDeliveryPeriod")) < 0)
+        return error;
+    join(pp, dp, "cac:RequestedDeliveryPeriod");
+    if ((error = only(&start, period, pp, "cbc:StartDate")) < 0)
+        return error;
+    return date_of(date, start, join(f, pp, "cbc:StartDate"));
+}
+
+/* Every cbc:Note of the order, joined by "\n", into d->note. */
+static int notes(struct order_draft *d, xmlNodePtr root)
+{
+    static const char field[] = ORDER_PATH "/cbc:Note";
+    char one[NOTE_MAX + 1];
+    size_t used = 0;
+    int error;
+
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        size_t len;
+
+        if (!is_el(c, "cbc:Note"))
+            continue;
+        if ((error = text_of(one, sizeof(one), c, field, false, true)) < 0)
+            return error;
+        len = strlen(one);
+        if (len == 0)
+            continue;
+        if (used + (used > 0) + len > NOTE_MAX)
+            return eos_err_set(EOS_EINVALID, field, "too long: at most %d bytes in all",
+                               NOTE_MAX);
+        if (used > 0)
+            d->note[used++] = '\n';
+        memcpy(d->note + used, one, len);
+        used += len;
+        d->note[used] = '\0';
+    }
+    return 0;
+}
+
+static int header(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr root)
+{
+    char f[EOS_ERR_FIELD_MAX];
+    xmlNodePtr n, buyer, seller;
+    int error;
+
+    if ((error = required(&n, root, ORDER_PATH, "cbc:ID")) < 0 ||
+        (error = text_of(d->buyer_order_no, sizeof(d->buyer_order_no), n,
+                         join(f, ORDER_PATH, "cbc:ID"), true, false)) < 0)
+        return error;
+    if ((error = required(&n, root, ORDER_PATH, "cbc:IssueDate")) < 0 ||
+        (error = date_of(info->issue_date, n, join(f, ORDER_PATH, "cbc:IssueDate"))) < 0)
+        return error;
+    if ((error = notes(d, root)) < 0)
+        return error;
+    if ((error = only(&n, root, ORDER_PATH, "cbc:DocumentCurrencyCode")) < 0 ||
+        (error = text_of(info->currency, sizeof(info->currency), n,
+                         join(f, ORDER_PATH, "cbc:DocumentCurrencyCode"), true, false)) < 0)
+        return error;
+    if (n && !is_currency_code(info->currency))
+        return eos_err_set(EOS_EINVALID, f, "not an ISO 4217 currency code");
+    if ((error = required(&buyer, root, ORDER_PATH, "cac:BuyerCustomerParty")) < 0 ||
+        (error = party_code(info->buyer_code, sizeof(info->buyer_code), buyer,
+                            join(f, ORDER_PATH, "cac:BuyerCustomerParty"),
+                            "cbc:SupplierAssignedAccountID")) < 0)
+        return error;
+    if ((error = required(&seller, root, ORDER_PATH, "cac:SellerSupplierParty")) < 0 ||
+        (error = party_code(d->seller_code, sizeof(d->seller_code), seller,
+                            join(f, ORDER_PATH, "cac:SellerSupplierParty"),
+                            "cbc:CustomerAssignedAccountID")) < 0)
+        return error;
+    return delivery(d->ship_to_code, d->delivery_date, root, ORDER_PATH);
+}
+
+/* ------------------------------------------------------------ the lines */
+
+/* State shared by the lines: the currency every amount must be in, and the
+ * line numbers seen so far (one bit each). */
+struct lines_state {
+    char *currency; /* info->currency: "" until the first amount names one */
+    unsigned char seen[LINE_NO_MAX / 8 + 1];
+};
+
+static int line_no_of(int32_t *out, xmlNodePtr n, const char *path, struct lines_state *st)
+{
+    char s[NUM_TEXT_MAX];
+    int64_t v;
+    int error = text_of(s, sizeof(s), n, path, true, false);
+
+    if (error)
+        return error;
+    if (!str_to_i64(s, &v) || v < LINE_NO_MIN || v > LINE_NO_MAX)
+        return eos_err_set(EOS_EINVALID, path, "must be a whole number from %d to %d",
+                           LINE_NO_MIN, LINE_NO_MAX);
+    if ((st->seen[v / 8] >> (v % 8)) & 1u)
+        return eos_err_set(EOS_EINVALID, path, "line %" PRId64 " appears more than once", v);
+    st->seen[v / 8] = (unsigned char)(st->seen[v / 8] | (1u << (v % 8)));
+    *out = (int32_t)v;
+    return 0;
+}
+
+/* The amount's currencyID (optional) must be the document's currency; the
+ * first one named becomes it when the document has no DocumentCurrencyCode. */
+static int amount_currency(xmlNodePtr n, const char *path, struct lines_state *st)
+{
+    char field[EOS_ERR_FIELD_MAX];
+    xmlChar *cur = xmlGetNoNsProp(n, (const xmlChar *)"currencyID");
+    int error = 0;
+
+    if (!cur)
+        goto out;
+    join(field, path, "@currencyID");
+    if (!is_currency_code((const char *)cur))
+        error = eos_err_set(EOS_EINVALID, field, "not an ISO 4217 currency code");
+    else if (st->currency[0] == '\0')
+        str_copy(st->currency, CURRENCY_LEN + 1, (const char *)cur);
+    else if (strcmp(st->currency, (const char *)cur) != 0)
+        error = eos_err_set(EOS_EINVALID, field, "the order is in %s", st->currency);
+
+out:
+    xmlFree(cur);
+    return error;
+}
+
+static int line(struct order_draft_line *l, xmlNodePtr order_line, size_t index,
+                struct lines_state *st)
+{
+    char lp[EOS_ERR_FIELD_MAX], ip[EOS_ERR_FIELD_MAX], p[EOS_ERR_FIELD_MAX], f[EOS_ERR_FIELD_MAX];
+    char num[NUM_TEXT_MAX];
+    xmlNodePtr item_line, n, price, item, ident;
+    int error;
+
+    snprintf(p, sizeof(p), ORDER_PATH "/cac:OrderLine[%zu]", index + 1);
+    if ((error = required(&item_line, order_line, p, "cac:LineItem")) < 0)
+        return error;
+    join(lp, p, "cac:LineItem");
+
+    if ((error = required(&n, item_line, lp, "cbc:ID")) < 0 ||
+        (error = line_no_of(&l->line_no, n, join(f, lp, "cbc:ID"), st)) < 0)
+        return error;
+
+    if ((error = required(&n, item_line, lp, "cbc:Quantity")) < 0 ||
+        (error = text_of(num, sizeof(num), n, join(f, lp, "cbc:Quantity"), true, false)) < 0 ||
+        (error = qty_parse(&l->quantity, num, f)) < 0)
+        return error;
+    if (l->quantity <= 0)
+        return eos_err_set(EOS_EINVALID, f, "must be greater than 0");
+
+    if ((error = delivery(NULL, l->delivery_date, item_line, lp)) < 0)
+        return error;
+
+    if ((error = only(&price, item_line, lp, "cac:Price")) < 0)
+        return error;
+    if (price) {
+        join(p, lp, "cac:Price");
+        if ((error = required(&n, price, p, "cbc:PriceAmount")) < 0 ||
+            (error = text_of(num, sizeof(num), n, join(f, p, "cbc:PriceAmount"), true, false)) <
+                0 ||
+            (error = money_parse(&l->expected_price, num, f)) < 0 ||
+            (error = amount_currency(n, f, st)) < 0)
+            return error;
+        if (l->expected_price < 0)
+            return eos_err_set(EOS_EINVALID, f, "must not be negative");
+        l->has_expected_price = true;
+    }
+
+    if ((error = required(&item, item_line, lp, "cac:Item")) < 0)
+        return error;
+    join(ip, lp, "cac:Item");
+    if ((error = required(&ident, item, ip, "cac:SellersItemIdentification")) < 0)
+        return error;
+    join(p, ip, "cac:SellersItemIdentification");
+    if ((error = required(&n, ident, p, "cbc:ID")) < 0)
+        return error;
+    return text_of(l->sku, sizeof(l->sku), n, join(f, p, "cbc:ID"), true, false);
+}
+
+static int lines(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr root)
+{
+    static const char field[] = ORDER_PATH "/cac:OrderLine";
+    struct lines_state *st = NULL;
+    size_t count = 0, i = 0;
+    int error = 0;
+
+    for (xmlNodePtr c = root->children; c; c = c->next)
+        if (is_el(c, "cac:OrderLine"))
+            count++;
+    if (count == 0) {
+        error = eos_err_set(EOS_EINVALID, field, "is missing: an order needs at least one line");
+        goto out;
+    }
+    if (count > ORDER_MAX_LINES) {
+        error = eos_err_set(EOS_ELIMIT, field, "%zu lines: at most %d are allowed", count,
+                            ORDER_MAX_LINES);
+        goto out;
+    }
+    d->lines = calloc(count, sizeof(*d->lines));
+    st = calloc(1, sizeof(*st));
+    if (!d->lines || !st) {
+        error = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    d->line_count = count;
+    st->currency = info->currency;
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (!is_el(c, "cac:OrderLine"))
+            continue;
+        if ((error = line(&d->lines[i], c, i, st)) < 0)
+            goto out;
+        i++;
+    }
+
+out:
+    free(st);
+    return error;
+}
+
+/* ------------------------------------------------------------ the entry points */
+
+int ubl_order_parse(struct order_draft *out, struct ubl_order_info *info, const char *xml,
+                    size_t len)
+{
+    int error = 0;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root;
+    struct order_draft d;
+    struct ubl_order_info in;
+
+    memset(&d, 0, sizeof(d));
+    memset(&in, 0, sizeof(in));
+    d.allow_adjust = true;
+    xmlutil_enter();
+    if (!out || (!xml && len > 0)) {
+        error = eos_err_set(EOS_EINTERNAL, NULL, "no document to parse");
+        goto free_all;
+    }
+    if (len > UBL_MAX_BYTES) {
+        error = eos_err_set(EOS_ELIMIT, NULL, "the document has %zu bytes: at most %d", len,
+                            UBL_MAX_BYTES);
+        goto free_all;
+    }
+    if (len == 0) {
+        error = eos_err_set(EOS_EMALFORMED, NULL, "the document is empty");
+        goto free_all;
+    }
+    if ((error = read_tree(&doc, xml, len)) < 0 || (error = check_tree(doc)) < 0)
+        goto free_all;
+    root = xmlDocGetRootElement(doc);
+    if (!root || !root->ns || !root->ns->href ||
+        strcmp((const char *)root->ns->href, UBL_NS_ORDER) != 0 ||
+        strcmp((const char *)root->name, "Order") != 0) {
+        error = eos_err_set(EOS_EINVALID, ORDER_PATH,
+                            "not a UBL 2.1 Order: the root element must be Order in "
+                            "namespace " UBL_NS_ORDER);
+        goto free_all;
+    }
+    if ((error = header(&d, &in, root)) < 0 || (error = lines(&d, &in, root)) < 0)
+        goto free_all;
+
+    *out = d;
+    d.lines = NULL;
+    if (info)
+        *info = in;
+
+free_all:
+    free(d.lines);
+    xmlFreeDoc(doc);
+    return error;
+}
+
+void ubl_draft_free(struct order_draft *d)
+{
+    if (!d)
+        return;
+    free(d->lines);
+    memset(d, 0, sizeof(*d));
+}
