@@ -66,6 +66,7 @@ int api_begin(struct soap *soap, enum api_op op, struct svc_ctx *ctx)
     }
     read_credentials(soap, &cred);
     cred.secure = w->secure;
+    cred.source = soap->host;
     /* Never echo the caller's security header back in the response. */
     soap->header = NULL;
     rc = svc_authenticate(ctx, &w->settings->auth, &cred, &w->who);

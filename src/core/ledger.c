@@ -105,7 +105,8 @@ void ledger_statement(const struct ledger_doc *docs, size_t count, const char *f
         n++;
     }
     *opening = balance;
-    qsort(lines, n, sizeof(*lines), by_date_then_number);
+    if (n > 1)
+        qsort(lines, n, sizeof(*lines), by_date_then_number);
     for (size_t i = 0; i < n; i++) {
         balance += lines[i].debit - lines[i].credit;
         lines[i].balance = balance;

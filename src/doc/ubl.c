@@ -1,12 +1,10 @@
 /*
  * ubl.c - reading a UBL 2.1 Order into an order draft.
  *
- * Three gates before any content is looked at: the size bound; the parse,
- * during which SAX hooks stop libxml2 at the first DOCTYPE (before any
- * declaration in it is read) and at the first element nested too deep; and a
- * walk of the finished tree refusing entity references and DTD nodes. Only
- * then is the tree mapped, every element found by namespace URI and local
- * name. The draft is built in a local and handed over only on success.
+ * The size bound first, then xmlutil_read() (no DOCTYPE, no entities, depth
+ * bounded); only then is the tree mapped, every element found by namespace
+ * URI and local name. The draft is built in a local and handed over only on
+ * success.
  */
 #include "doc/ubl.h"
 
@@ -20,186 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h> /* xmlCreateMemoryParserCtxt */
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #define LINE_NO_MIN 1
 #define LINE_NO_MAX 99999
-#define NUM_TEXT_MAX 64  /* a number's or date's text, trimmed; longer is refused */
+#define NUM_TEXT_MAX 64 /* a number's or date's text, trimmed; longer is refused */
 #define CURRENCY_LEN 3
 
 #define ORDER_PATH "/Order"
-
-/* ------------------------------------------------------------ parsing with guards */
-
-/* What the SAX hooks saw while libxml2 built the tree; hung on ctxt->_private. */
-struct guard {
-    startElementNsSAX2Func start; /* libxml2's own tree builders, called through */
-    endElementNsSAX2Func end;
-    int depth;     /* elements open right now */
-    bool too_deep; /* an element was nested deeper than UBL_MAX_DEPTH: parse stopped */
-    bool doctype;  /* a DOCTYPE was met: parse stopped */
-};
-
-static struct guard *guard_of(void *ctx)
-{
-    return ((xmlParserCtxtPtr)ctx)->_private;
-}
-
-static void guard_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                        const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-                        int nb_attributes, int nb_defaulted, const xmlChar **attributes)
-{
-    struct guard *g = guard_of(ctx);
-
-    if (g->too_deep || g->doctype)
-        return;
-    if (++g->depth > UBL_MAX_DEPTH) {
-        g->too_deep = true;
-        xmlStopParser(ctx);
-        return;
-    }
-    g->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
-             attributes);
-}
-
-static void guard_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                      const xmlChar *uri)
-{
-    struct guard *g = guard_of(ctx);
-
-    if (g->too_deep || g->doctype)
-        return;
-    g->depth--;
-    g->end(ctx, localname, prefix, uri);
-}
-
-/* Called at "<!DOCTYPE name ExternalID", before '[': nothing declared yet. */
-static void guard_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
-                          const xmlChar *system_id)
-{
-    (void)name;
-    (void)external_id;
-    (void)system_id;
-    guard_of(ctx)->doctype = true;
-    xmlStopParser(ctx);
-}
-
-/* libxml2's message for the parse failure, without its trailing newline. */
-static int malformed(xmlParserCtxtPtr ctxt)
-{
-    xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
-    char msg[200];
-    size_t n;
-
-    if (!e || !e->message)
-        return eos_err_set(EOS_EMALFORMED, NULL, "the document is not well-formed XML");
-    str_copy(msg, sizeof(msg), e->message);
-    n = strlen(msg);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    return eos_err_set(EOS_EMALFORMED, NULL, "the document is not well-formed XML (line %d): %s",
-                       e->line, msg);
-}
-
-/* Parses len bytes into *out with the guards above. Fails with EOS_EMALFORMED,
- * EOS_ELIMIT (too deep) or EOS_EINTERNAL; *out is then untouched. */
-static int read_tree(xmlDocPtr *out, const char *xml, size_t len)
-{
-    int error = 0;
-    xmlParserCtxtPtr ctxt;
-    struct guard g;
-
-    /* len <= UBL_MAX_BYTES: fits an int. */
-    ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
-    if (!ctxt)
-        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    /* No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, DTDATTR or
-     * DTDVALID (no DTD is read), no XINCLUDE; NONET in case anything would
-     * still reach for a URL; errors and warnings not printed. */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    memset(&g, 0, sizeof(g));
-    g.start = ctxt->sax->startElementNs;
-    g.end = ctxt->sax->endElementNs;
-    if (!g.start || !g.end) {
-        error = eos_err_set(EOS_EINTERNAL, NULL, "the XML parser is not in SAX2 mode");
-        goto free_ctxt;
-    }
-    ctxt->_private = &g;
-    ctxt->sax->startElementNs = guard_start;
-    ctxt->sax->endElementNs = guard_end;
-    ctxt->sax->internalSubset = guard_doctype;
-    ctxt->sax->externalSubset = NULL;
-
-    (void)xmlParseDocument(ctxt);
-
-    if (g.doctype)
-        error = eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
-    else if (g.too_deep)
-        error = eos_err_set(EOS_ELIMIT, NULL, "elements are nested more than %d deep",
-                            UBL_MAX_DEPTH);
-    else if (!ctxt->wellFormed || !ctxt->myDoc)
-        error = malformed(ctxt);
-    if (error)
-        goto free_ctxt;
-    *out = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-
-free_ctxt:
-    xmlFreeDoc(ctxt->myDoc);
-    ctxt->myDoc = NULL;
-    ctxt->_private = NULL;
-    xmlFreeParserCtxt(ctxt);
-    return error;
-}
-
-/* The second gate: no DTD or entity node anywhere, no element deeper than
- * UBL_MAX_DEPTH (the SAX hook already stops those; this holds whatever the
- * parser's path). Iterative, so a deep tree cannot exhaust the stack. */
-static int check_tree(xmlDocPtr doc)
-{
-    xmlNodePtr n = doc->children;
-    int depth = 1;
-
-    if (doc->intSubset || doc->extSubset)
-        return eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
-    while (n) {
-        switch (n->type) {
-        case XML_DTD_NODE:
-        case XML_ENTITY_DECL:
-        case XML_DOCUMENT_TYPE_NODE:
-            return eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
-        case XML_ENTITY_REF_NODE:
-        case XML_ENTITY_NODE:
-            return eos_err_set(EOS_EMALFORMED, NULL,
-                               "entity references are not allowed (line %u)",
-                               (unsigned)xmlGetLineNo(n));
-        case XML_ELEMENT_NODE:
-            if (depth > UBL_MAX_DEPTH)
-                return eos_err_set(EOS_ELIMIT, NULL, "elements are nested more than %d deep",
-                                   UBL_MAX_DEPTH);
-            break;
-        default:
-            break;
-        }
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            depth++;
-            continue;
-        }
-        while (n && !n->next) {
-            n = n->parent;
-            depth--;
-            if (n == (xmlNodePtr)doc)
-                n = NULL;
-        }
-        if (n)
-            n = n->next;
-    }
-    return 0;
-}
 
 /* ------------------------------------------------------------ finding elements */
 
@@ -220,10 +46,13 @@ static bool is_el(const xmlNode *n, const char *qname)
            strcmp((const char *)n->name, qname + 4) == 0;
 }
 
-/* base + "/" + step into buf (EOS_ERR_FIELD_MAX bytes). Returns buf. */
+/* base + "/" + step into buf (EOS_ERR_FIELD_MAX bytes). Returns buf. The
+ * longest path we build is about 100 bytes; a longer one would be cut short,
+ * still terminated (it only names a field in a message). */
 static const char *join(char *buf, const char *base, const char *step)
 {
-    snprintf(buf, EOS_ERR_FIELD_MAX, "%s/%s", base, step);
+    if (snprintf(buf, EOS_ERR_FIELD_MAX, "%s/%s", base, step) < 0)
+        buf[0] = '\0';
     return buf;
 }
 
@@ -246,6 +75,7 @@ static int only(xmlNodePtr *found, xmlNodePtr parent, const char *path, const ch
     xmlNodePtr one = first(parent, qname);
     char field[EOS_ERR_FIELD_MAX];
 
+    *found = NULL;
     if (one)
         for (xmlNodePtr c = one->next; c; c = c->next)
             if (is_el(c, qname))
@@ -274,11 +104,12 @@ static bool is_xml_space(char c)
 /*
  * The text of element n (at path), trimmed of XML white space, into buf of
  * size bytes; "" when n is NULL. Fails with EOS_EINVALID when n holds child
- * elements, the text does not fit, is empty while nonempty is set, or holds
- * control characters (tab and line breaks only when multiline is set).
+ * elements, the text is longer than max_chars characters or does not fit, is
+ * empty while nonempty is set, or holds control characters (tab and line
+ * breaks only when multiline is set).
  */
-static int text_of(char *buf, size_t size, xmlNodePtr n, const char *path, bool nonempty,
-                   bool multiline)
+static int text_of(char *buf, size_t size, size_t max_chars, xmlNodePtr n, const char *path,
+                   bool nonempty, bool multiline)
 {
     int error = 0;
     xmlChar *content = NULL;
@@ -304,43 +135,52 @@ static int text_of(char *buf, size_t size, xmlNodePtr n, const char *path, bool 
     len = strlen(s);
     while (len > 0 && is_xml_space(s[len - 1]))
         len--;
-    if (len >= size) {
-        error = eos_err_set(EOS_EINVALID, path, "too long: at most %zu bytes", size - 1);
-        goto out;
-    }
     if (nonempty && len == 0) {
         error = eos_err_set(EOS_EINVALID, path, "must not be empty");
         goto out;
     }
-    if (!utf8_valid_text(s, len) || (!multiline && (memchr(s, '\t', len) || memchr(s, '\n', len) ||
-                                                    memchr(s, '\r', len)))) {
+    if (!utf8_valid_text(s, len) ||
+        (!multiline && (memchr(s, '\t', len) || memchr(s, '\n', len) || memchr(s, '\r', len)))) {
         error = eos_err_set(EOS_EINVALID, path, "holds line breaks or control characters");
+        goto out;
+    }
+    if (len >= size) {
+        error = eos_err_set(EOS_EINVALID, path, "too long: at most %zu characters", max_chars);
         goto out;
     }
     memcpy(buf, s, len);
     buf[len] = '\0';
+    if (utf8_chars(buf) > max_chars) {
+        buf[0] = '\0';
+        error = eos_err_set(EOS_EINVALID, path, "too long: at most %zu characters", max_chars);
+    }
 
 out:
     xmlFree(content);
     return error;
 }
 
-/* An xsd:date "YYYY-MM-DD", optionally with a time zone (Z or +hh:mm), into
- * out (DATE_LEN + 1 bytes) without the zone; "" when n is NULL. */
+/* An xsd:date's time zone: "Z", "+hh:mm" or "-hh:mm". */
+static bool is_zone(const char *z)
+{
+    static const char digits[] = "0123456789";
+
+    if (strcmp(z, "Z") == 0)
+        return true;
+    return strlen(z) == 6 && (z[0] == '+' || z[0] == '-') && z[3] == ':' &&
+           strspn(z + 1, digits) == 2 && strspn(z + 4, digits) == 2;
+}
+
+/* An xsd:date "YYYY-MM-DD", optionally with a time zone, into out
+ * (DATE_LEN + 1 bytes) without the zone; "" when n is NULL. */
 static int date_of(char *out, xmlNodePtr n, const char *path)
 {
-    char s[NUM_TEXT_MAX];
-    size_t len;
-    int error = text_of(s, sizeof(s), n, path, true, false);
+    char s[NUM_TEXT_MAX] = "";
+    int error = text_of(s, sizeof(s), sizeof(s) - 1, n, path, true, false);
 
     if (error || !n)
         goto out;
-    len = strlen(s);
-    if (len == DATE_LEN + 1 && s[DATE_LEN] == 'Z')
-        s[DATE_LEN] = '\0';
-    else if (len == DATE_LEN + 6 && (s[DATE_LEN] == '+' || s[DATE_LEN] == '-') &&
-             s[DATE_LEN + 3] == ':' && strspn(s + DATE_LEN + 1, "0123456789") == 2 &&
-             strspn(s + DATE_LEN + 4, "0123456789") == 2)
+    if (strlen(s) > DATE_LEN && is_zone(s + DATE_LEN))
         s[DATE_LEN] = '\0';
     if (!date_valid(s)) {
         error = eos_err_set(EOS_EINVALID, path, "not a date YYYY-MM-DD");
@@ -383,10 +223,10 @@ static int party_code(char *out, size_t size, xmlNodePtr party_el, const char *p
     if ((error = only(&id, ident, q, "cbc:ID")) < 0)
         return error;
     if (id)
-        return text_of(out, size, id, join(p, q, "cbc:ID"), true, false);
+        return text_of(out, size, size - 1, id, join(p, q, "cbc:ID"), true, false);
     if ((error = only(&id, party_el, path, fallback)) < 0)
         return error;
-    return text_of(out, size, id, join(p, path, fallback), true, false);
+    return text_of(out, size, size - 1, id, join(p, path, fallback), true, false);
 }
 
 /* The single cac:Delivery under parent (at path): its location ID into
@@ -405,7 +245,8 @@ static int delivery(char *ship_to, char *date, xmlNodePtr parent, const char *pa
             return error;
         join(pp, dp, "cac:DeliveryLocation");
         if ((error = only(&id, loc, pp, "cbc:ID")) < 0 ||
-            (error = text_of(ship_to, CODE_MAX + 1, id, join(f, pp, "cbc:ID"), true, false)) < 0)
+            (error = text_of(ship_to, CODE_MAX + 1, CODE_MAX, id, join(f, pp, "cbc:ID"), true,
+                             false)) < 0)
             return error;
     }
     if ((error = only(&period, del, dp, "cac:RequestedDeliveryPeriod")) < 0)
@@ -416,31 +257,37 @@ static int delivery(char *ship_to, char *date, xmlNodePtr parent, const char *pa
     return date_of(date, start, join(f, pp, "cbc:StartDate"));
 }
 
-/* Every cbc:Note of the order, joined by "\n", into d->note. */
+/* Every cbc:Note of the order, joined by "\n", into d->note: at most
+ * NOTE_MAX characters in all. */
 static int notes(struct order_draft *d, xmlNodePtr root)
 {
     static const char field[] = ORDER_PATH "/cbc:Note";
-    char one[NOTE_MAX + 1];
-    size_t used = 0;
+    char one[NOTE_BUF];
+    size_t used = 0, chars = 0;
     int error;
 
     for (xmlNodePtr c = root->children; c; c = c->next) {
-        size_t len;
+        size_t len, n;
 
         if (!is_el(c, "cbc:Note"))
             continue;
-        if ((error = text_of(one, sizeof(one), c, field, false, true)) < 0)
+        if ((error = text_of(one, sizeof(one), NOTE_MAX, c, field, false, true)) < 0)
             return error;
         len = strlen(one);
         if (len == 0)
             continue;
-        if (used + (used > 0) + len > NOTE_MAX)
-            return eos_err_set(EOS_EINVALID, field, "too long: at most %d bytes in all",
+        n = utf8_chars(one);
+        /* characters bound the bytes: 4 * NOTE_MAX + 1 is the buffer */
+        if (chars + (used > 0) + n > NOTE_MAX)
+            return eos_err_set(EOS_EINVALID, field, "too long: at most %d characters in all",
                                NOTE_MAX);
-        if (used > 0)
+        if (used > 0) {
             d->note[used++] = '\n';
+            chars++;
+        }
         memcpy(d->note + used, one, len);
         used += len;
+        chars += n;
         d->note[used] = '\0';
     }
     return 0;
@@ -453,7 +300,7 @@ static int header(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr
     int error;
 
     if ((error = required(&n, root, ORDER_PATH, "cbc:ID")) < 0 ||
-        (error = text_of(d->buyer_order_no, sizeof(d->buyer_order_no), n,
+        (error = text_of(d->buyer_order_no, sizeof(d->buyer_order_no), ORDER_NO_MAX, n,
                          join(f, ORDER_PATH, "cbc:ID"), true, false)) < 0)
         return error;
     if ((error = required(&n, root, ORDER_PATH, "cbc:IssueDate")) < 0 ||
@@ -462,7 +309,7 @@ static int header(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr
     if ((error = notes(d, root)) < 0)
         return error;
     if ((error = only(&n, root, ORDER_PATH, "cbc:DocumentCurrencyCode")) < 0 ||
-        (error = text_of(info->currency, sizeof(info->currency), n,
+        (error = text_of(info->currency, sizeof(info->currency), CURRENCY_LEN, n,
                          join(f, ORDER_PATH, "cbc:DocumentCurrencyCode"), true, false)) < 0)
         return error;
     if (n && !is_currency_code(info->currency))
@@ -493,13 +340,13 @@ static int line_no_of(int32_t *out, xmlNodePtr n, const char *path, struct lines
 {
     char s[NUM_TEXT_MAX];
     int64_t v;
-    int error = text_of(s, sizeof(s), n, path, true, false);
+    int error = text_of(s, sizeof(s), sizeof(s) - 1, n, path, true, false);
 
     if (error)
         return error;
     if (!str_to_i64(s, &v) || v < LINE_NO_MIN || v > LINE_NO_MAX)
-        return eos_err_set(EOS_EINVALID, path, "must be a whole number from %d to %d",
-                           LINE_NO_MIN, LINE_NO_MAX);
+        return eos_err_set(EOS_EINVALID, path, "must be a whole number from %d to %d", LINE_NO_MIN,
+                           LINE_NO_MAX);
     if ((st->seen[v / 8] >> (v % 8)) & 1u)
         return eos_err_set(EOS_EINVALID, path, "line %" PRId64 " appears more than once", v);
     st->seen[v / 8] = (unsigned char)(st->seen[v / 8] | (1u << (v % 8)));
@@ -548,7 +395,8 @@ static int line(struct order_draft_line *l, xmlNodePtr order_line, size_t index,
         return error;
 
     if ((error = required(&n, item_line, lp, "cbc:Quantity")) < 0 ||
-        (error = text_of(num, sizeof(num), n, join(f, lp, "cbc:Quantity"), true, false)) < 0 ||
+        (error = text_of(num, sizeof(num), sizeof(num) - 1, n, join(f, lp, "cbc:Quantity"), true,
+                         false)) < 0 ||
         (error = qty_parse(&l->quantity, num, f)) < 0)
         return error;
     if (l->quantity <= 0)
@@ -562,8 +410,8 @@ static int line(struct order_draft_line *l, xmlNodePtr order_line, size_t index,
     if (price) {
         join(p, lp, "cac:Price");
         if ((error = required(&n, price, p, "cbc:PriceAmount")) < 0 ||
-            (error = text_of(num, sizeof(num), n, join(f, p, "cbc:PriceAmount"), true, false)) <
-                0 ||
+            (error = text_of(num, sizeof(num), sizeof(num) - 1, n, join(f, p, "cbc:PriceAmount"),
+                             true, false)) < 0 ||
             (error = money_parse(&l->expected_price, num, f)) < 0 ||
             (error = amount_currency(n, f, st)) < 0)
             return error;
@@ -580,7 +428,7 @@ static int line(struct order_draft_line *l, xmlNodePtr order_line, size_t index,
     join(p, ip, "cac:SellersItemIdentification");
     if ((error = required(&n, ident, p, "cbc:ID")) < 0)
         return error;
-    return text_of(l->sku, sizeof(l->sku), n, join(f, p, "cbc:ID"), true, false);
+    return text_of(l->sku, sizeof(l->sku), SKU_MAX, n, join(f, p, "cbc:ID"), true, false);
 }
 
 static int lines(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr root)
@@ -643,15 +491,11 @@ int ubl_order_parse(struct order_draft *out, struct ubl_order_info *info, const 
         goto free_all;
     }
     if (len > UBL_MAX_BYTES) {
-        error = eos_err_set(EOS_ELIMIT, NULL, "the document has %zu bytes: at most %d", len,
+        error = eos_err_set(EOS_ELIMIT, NULL, "the document has %zu bytes: at most %zu", len,
                             UBL_MAX_BYTES);
         goto free_all;
     }
-    if (len == 0) {
-        error = eos_err_set(EOS_EMALFORMED, NULL, "the document is empty");
-        goto free_all;
-    }
-    if ((error = read_tree(&doc, xml, len)) < 0 || (error = check_tree(doc)) < 0)
+    if ((error = xmlutil_read(&doc, xml, len, UBL_MAX_DEPTH)) < 0)
         goto free_all;
     root = xmlDocGetRootElement(doc);
     if (!root || !root->ns || !root->ns->href ||

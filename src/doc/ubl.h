@@ -32,8 +32,8 @@
 #define UBL_NS_CAC "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 #define UBL_NS_CBC "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
-#define UBL_MAX_BYTES (4 * 1024 * 1024) /* a larger document is EOS_ELIMIT */
-#define UBL_MAX_DEPTH 64                /* deeper element nesting is EOS_ELIMIT */
+#define UBL_MAX_BYTES ((size_t)4 * 1024 * 1024) /* a larger document is EOS_ELIMIT */
+#define UBL_MAX_DEPTH 64                        /* deeper element nesting is EOS_ELIMIT */
 
 /* ------------------------------------------------------------ Order in */
 
@@ -72,7 +72,9 @@ struct ubl_order_info {
  * allow_adjust is true and validate_only false (UBL has neither). Elements
  * not listed are ignored; an element listed above appearing twice where it is
  * read (e.g. two cbc:ID, two cac:Delivery) is refused rather than guessed.
- * Texts are trimmed of XML white space; dates may carry a time zone, dropped.
+ * Texts are trimmed of XML white space and limited in characters as the
+ * draft's fields are (the notes together to NOTE_MAX); dates may carry a time
+ * zone, dropped.
  * All amounts must be in one currency (DocumentCurrencyCode when given).
  *
  * Fails, leaving *out and *info untouched, with:
@@ -149,8 +151,7 @@ enum ubl_response_code {
  * knows of no change: accepted orders are AP. This function can't fail.
  */
 enum ubl_response_code ubl_response_code(const struct order_view *v,
-                                         const struct ubl_line_origin *origin,
-                                         size_t origin_count);
+                                         const struct ubl_line_origin *origin, size_t origin_count);
 
 /* "AB", "AP", "CA", "RE"; "?" when out of range. */
 const char *ubl_response_code_name(enum ubl_response_code code);

@@ -194,7 +194,7 @@ static void delivery(struct builder *b, xmlNodePtr parent, const char *ship_to, 
  * NULL) and, when reference is set, the OrderLineReference to the buyer's
  * line. */
 static void order_line(struct builder *b, const struct order_line_view *l, const char *status,
-                        bool reference)
+                       bool reference)
 {
     char s[QTY_STR_MAX];
     xmlNodePtr ol = el(b, b->root, b->cac, "OrderLine");
@@ -319,8 +319,7 @@ static bool closed_from_rejection(const struct order_view *v)
 }
 
 enum ubl_response_code ubl_response_code(const struct order_view *v,
-                                         const struct ubl_line_origin *origin,
-                                         size_t origin_count)
+                                         const struct ubl_line_origin *origin, size_t origin_count)
 {
     enum answer a;
 

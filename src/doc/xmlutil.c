@@ -1,16 +1,25 @@
 /*
- * xmlutil.c - one-time libxml2 initialisation, silenced error output, and
- * serialisation into caller-owned memory.
+ * xmlutil.c - one-time libxml2 initialisation, silenced error output, the
+ * hardened reader, and serialisation into caller-owned memory.
+ *
+ * The reader has two gates: during the parse, SAX hooks stop libxml2 at the
+ * first DOCTYPE (before any declaration in it is read, so no entity is ever
+ * defined) and at the first element nested too deep; after it, a walk of the
+ * tree refuses entity references and DTD nodes.
  */
 #include "doc/xmlutil.h"
 
 #include "base/err.h"
+#include "base/str.h"
 
+#include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h> /* xmlCreateMemoryParserCtxt */
 #include <libxml/xmlerror.h>
 #include <libxml/xmlversion.h>
 
@@ -39,6 +48,206 @@ void xmlutil_enter(void)
      * since worker threads come and go. */
     xmlSetStructuredErrorFunc(NULL, drop_error);
 }
+
+/* ------------------------------------------------------------ reading */
+
+/* What the SAX hooks saw while libxml2 built the tree; hung on ctxt->_private. */
+struct guard {
+    startElementNsSAX2Func start; /* libxml2's own tree builders, called through */
+    endElementNsSAX2Func end;
+    int depth;     /* elements open right now */
+    int max_depth; /* more open elements stop the parse */
+    bool too_deep; /* an element was nested deeper than max_depth: parse stopped */
+    bool doctype;  /* a DOCTYPE was met: parse stopped */
+};
+
+static struct guard *guard_of(void *ctx)
+{
+    return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void guard_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                        const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                        int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    struct guard *g = guard_of(ctx);
+
+    if (g->too_deep || g->doctype)
+        return;
+    if (++g->depth > g->max_depth) {
+        g->too_deep = true;
+        xmlStopParser(ctx);
+        return;
+    }
+    g->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+             attributes);
+}
+
+static void guard_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                      const xmlChar *uri)
+{
+    struct guard *g = guard_of(ctx);
+
+    if (g->too_deep || g->doctype)
+        return;
+    g->depth--;
+    g->end(ctx, localname, prefix, uri);
+}
+
+/* Called at "<!DOCTYPE name ExternalID", before '[': nothing declared yet. */
+static void guard_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                          const xmlChar *system_id)
+{
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    guard_of(ctx)->doctype = true;
+    xmlStopParser(ctx);
+}
+
+/* libxml2's message for the parse failure, without its trailing newline. */
+static int malformed(xmlParserCtxtPtr ctxt)
+{
+    const xmlError *e = xmlCtxtGetLastError(ctxt);
+    char msg[200];
+    size_t n;
+
+    if (!e || !e->message)
+        return eos_err_set(EOS_EMALFORMED, NULL, "the document is not well-formed XML");
+    str_copy(msg, sizeof(msg), e->message);
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    return eos_err_set(EOS_EMALFORMED, NULL, "the document is not well-formed XML (line %d): %s",
+                       e->line, msg);
+}
+
+/* Parses len bytes into *out with the guards above. Fails with EOS_EMALFORMED,
+ * EOS_ELIMIT (too deep) or EOS_EINTERNAL; *out is then untouched. */
+static int read_tree(xmlDocPtr *out, const char *xml, size_t len, int max_depth)
+{
+    int error = 0;
+    xmlParserCtxtPtr ctxt;
+    struct guard g;
+
+    ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
+    if (!ctxt)
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    /* No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, DTDATTR or
+     * DTDVALID (no DTD is read), no XINCLUDE; NONET in case anything would
+     * still reach for a URL; errors and warnings not printed. */
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    memset(&g, 0, sizeof(g));
+    g.max_depth = max_depth;
+    g.start = ctxt->sax->startElementNs;
+    g.end = ctxt->sax->endElementNs;
+    if (!g.start || !g.end) {
+        error = eos_err_set(EOS_EINTERNAL, NULL, "the XML parser is not in SAX2 mode");
+        goto free_ctxt;
+    }
+    ctxt->_private = &g;
+    ctxt->sax->startElementNs = guard_start;
+    ctxt->sax->endElementNs = guard_end;
+    ctxt->sax->internalSubset = guard_doctype;
+    ctxt->sax->externalSubset = NULL;
+
+    (void)xmlParseDocument(ctxt);
+
+    if (g.doctype)
+        error = eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
+    else if (g.too_deep)
+        error = eos_err_set(EOS_ELIMIT, NULL, "elements are nested more than %d deep", max_depth);
+    /* nsWellFormed catches what libxml2 itself lets pass, e.g. an
+     * undeclared prefix. */
+    else if (!ctxt->wellFormed || !ctxt->nsWellFormed || !ctxt->myDoc)
+        error = malformed(ctxt);
+    if (error)
+        goto free_ctxt;
+    *out = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+
+free_ctxt:
+    xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = NULL;
+    ctxt->_private = NULL;
+    xmlFreeParserCtxt(ctxt);
+    return error;
+}
+
+/* The second gate: no DTD or entity node anywhere, no element deeper than
+ * max_depth (the SAX hook already stops those; this holds whatever the
+ * parser's path). Iterative, so a deep tree cannot exhaust the stack. */
+static int check_tree(xmlDocPtr doc, int max_depth)
+{
+    xmlNodePtr n;
+    int depth = 1;
+
+    if (!doc)
+        return eos_err_set(EOS_EINTERNAL, NULL, "no document");
+    n = doc->children;
+    if (doc->intSubset || doc->extSubset)
+        return eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
+    while (n) {
+        switch (n->type) {
+        case XML_DTD_NODE:
+        case XML_ENTITY_DECL:
+        case XML_DOCUMENT_TYPE_NODE:
+            return eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
+        case XML_ENTITY_REF_NODE:
+        case XML_ENTITY_NODE:
+            return eos_err_set(EOS_EMALFORMED, NULL, "entity references are not allowed (line %u)",
+                               (unsigned)xmlGetLineNo(n));
+        case XML_ELEMENT_NODE:
+            if (depth > max_depth)
+                return eos_err_set(EOS_ELIMIT, NULL, "elements are nested more than %d deep",
+                                   max_depth);
+            break;
+        default:
+            break;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            depth++;
+            continue;
+        }
+        while (n && !n->next) {
+            n = n->parent;
+            depth--;
+            if (n == (xmlNodePtr)doc)
+                n = NULL;
+        }
+        if (n)
+            n = n->next;
+    }
+    return 0;
+}
+
+int xmlutil_read(xmlDocPtr *out, const char *xml, size_t len, int max_depth)
+{
+    int error = 0;
+    xmlDocPtr doc = NULL;
+
+    xmlutil_enter();
+    if (!xml || len == 0) {
+        error = eos_err_set(EOS_EMALFORMED, NULL, "the document is empty");
+        goto free_doc;
+    }
+    if (len > INT_MAX) {
+        error = eos_err_set(EOS_ELIMIT, NULL, "the document is too large");
+        goto free_doc;
+    }
+    if ((error = read_tree(&doc, xml, len, max_depth)) < 0 ||
+        (error = check_tree(doc, max_depth)) < 0)
+        goto free_doc;
+    *out = doc;
+    doc = NULL;
+
+free_doc:
+    xmlFreeDoc(doc);
+    return error;
+}
+
+/* ------------------------------------------------------------ writing */
 
 int xmlutil_dump(char **out, size_t *len_out, xmlDocPtr doc)
 {

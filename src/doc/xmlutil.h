@@ -1,7 +1,8 @@
 /*
  * xmlutil.h - libxml2 plumbing shared by the doc layer: initialising the
- * library once for the whole (multi-threaded) process, keeping it quiet, and
- * handing a serialised tree to the caller as plain malloc() memory.
+ * library once for the whole (multi-threaded) process, keeping it quiet,
+ * reading untrusted bytes into a tree safely, and handing a serialised tree
+ * to the caller as plain malloc() memory.
  *
  * Only doc/ includes this header: it exposes libxml2 types.
  */
@@ -21,6 +22,23 @@
  * other code installs one. This function can't fail.
  */
 void xmlutil_enter(void);
+
+/*
+ * Parses len bytes (1..INT_MAX; the caller bounds the size) into *out, freed
+ * with xmlFreeDoc(). Hardened for documents from strangers:
+ *   - no network, no DTD loading, no entity substitution, no XInclude;
+ *   - a DOCTYPE stops the parse as soon as its name is read, before any
+ *     declaration in it: EOS_EMALFORMED "DOCTYPE is not allowed";
+ *   - an element nested deeper than max_depth (the root is 1) stops the
+ *     parse: EOS_ELIMIT;
+ *   - the tree holds no entity reference or DTD node (checked again after the
+ *     parse, whatever path libxml2 took);
+ *   - not well-formed, or not namespace-well-formed (an undeclared prefix):
+ *     EOS_EMALFORMED with libxml2's message and the line.
+ * Fails with those codes or EOS_EINTERNAL (out of memory); *out is then
+ * untouched.
+ */
+int xmlutil_read(xmlDocPtr *out, const char *xml, size_t len, int max_depth);
 
 /*
  * Serialises doc as UTF-8 with an XML declaration, indented, into a new

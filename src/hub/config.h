@@ -24,6 +24,8 @@ struct hub_config {
     long max_occurs;        /* items of one repeated element */
     long allow_plaintext_auth; /* 1: passwords in clear accepted without TLS */
     long auth_cache_ttl;    /* seconds a verified password is cached */
+    long auth_max_failures; /* failed logins of a user from one address before a lockout */
+    long auth_lockout;      /* seconds failures are counted and a lockout lasts */
     char tls_cert[1024];
     char tls_key[1024];
     char secret_key_file[1024];

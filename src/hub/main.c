@@ -33,6 +33,8 @@ static int load_settings(struct api_settings *settings, const struct hub_config 
     auth_settings_defaults(&settings->auth);
     settings->auth.allow_plaintext = cfg->allow_plaintext_auth != 0;
     settings->auth.cache_ttl = (int)cfg->auth_cache_ttl;
+    settings->auth.max_failures = (int)cfg->auth_max_failures;
+    settings->auth.lockout_window = (int)cfg->auth_lockout;
     settings->service_version = SERVICE_VERSION;
     if (cfg->secret_key_file[0] &&
         secret_key_load(&settings->auth.key, cfg->secret_key_file) < 0) {

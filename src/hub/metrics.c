@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "svc/auth.h"
 
 static const double bucket_bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                        0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
@@ -119,6 +120,12 @@ size_t metrics_render(char *buf, size_t size)
         emit(&o, "eos_request_duration_seconds_count{operation=\"%s\"} %lu\n", api_ops[op].name,
              cumulative);
     }
+    emit(&o, "# HELP eos_auth_failures_total Failed authentications.\n"
+             "# TYPE eos_auth_failures_total counter\neos_auth_failures_total %lu\n",
+         auth_failures_total());
+    emit(&o, "# HELP eos_auth_lockouts_total Attempts refused while their user and address were "
+             "locked out.\n# TYPE eos_auth_lockouts_total counter\neos_auth_lockouts_total %lu\n",
+         auth_lockouts_total());
     emit(&o, "# HELP eos_connections_open Client connections open now.\n"
              "# TYPE eos_connections_open gauge\neos_connections_open %ld\n",
          atomic_load(&connections));

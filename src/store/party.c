@@ -162,3 +162,54 @@ int store_nonce_remember(struct db_conn *db, const unsigned char hash[32], int64
         rc = db_exec(db, &q_nonce_sweep, NULL, NULL);
     return rc;
 }
+
+DB_SQL(q_failures,
+       "SELECT failures FROM auth_failure WHERE username = ? AND source = ? "
+       "AND window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND");
+DB_SQL(q_failure_add,
+       "INSERT INTO auth_failure (username, source, window_start, failures) "
+       "VALUES (?, ?, UTC_TIMESTAMP(6), 1) ON DUPLICATE KEY UPDATE "
+       "failures = IF(window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND, failures + 1, 1), "
+       "window_start = IF(failures = 1, UTC_TIMESTAMP(6), window_start)");
+DB_SQL(q_failure_clear, "DELETE FROM auth_failure WHERE username = ? AND source = ?");
+
+int store_auth_failures(struct db_conn *db, const char *username, const char *source,
+                        int window, int *failures)
+{
+    struct db_args a;
+    struct db_cols c;
+    int32_t n = 0;
+    int rc;
+
+    db_args_init(&a);
+    arg_str(&a, username);
+    arg_str(&a, source);
+    arg_i64(&a, window);
+    db_cols_init(&c);
+    col_i32(&c, &n);
+    rc = db_query_one(db, &q_failures, &a, &c);
+    *failures = rc == 1 ? n : 0;
+    return rc < 0 ? rc : 0;
+}
+
+int store_auth_failure_add(struct db_conn *db, const char *username, const char *source,
+                           int window)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, username);
+    arg_str(&a, source);
+    arg_i64(&a, window);
+    return db_exec(db, &q_failure_add, &a, NULL);
+}
+
+int store_auth_failure_clear(struct db_conn *db, const char *username, const char *source)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, username);
+    arg_str(&a, source);
+    return db_exec(db, &q_failure_clear, &a, NULL);
+}

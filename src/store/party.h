@@ -62,4 +62,15 @@ int store_user_by_name(struct db_conn *db, const char *username, struct user_row
  * a replay. Expired nonces are swept now and then by the same call. */
 int store_nonce_remember(struct db_conn *db, const unsigned char hash[32], int64_t expires);
 
+/* Failed logins of a user from a source within the last `window` seconds. */
+int store_auth_failures(struct db_conn *db, const char *username, const char *source,
+                        int window, int *failures);
+
+/* Counts one more failure (a new window when the last one is over). */
+int store_auth_failure_add(struct db_conn *db, const char *username, const char *source,
+                           int window);
+
+/* Forgets the failures after a successful login. */
+int store_auth_failure_clear(struct db_conn *db, const char *username, const char *source);
+
 #endif

@@ -39,6 +39,13 @@ DB_SQL(q_list,
        "AND (? = 0 OR COALESCE(c.confirmed, 0) = 0) "
        "ORDER BY d.d, d.t, d.no LIMIT ? OFFSET ?");
 
+DB_SQL(q_count,
+       "SELECT COUNT(*) FROM " DOCS
+       "LEFT JOIN document_confirmation c ON c.seller_party_id = d.sid "
+       "AND c.buyer_party_id = d.bid AND c.doc_type = d.t AND c.doc_no = d.no "
+       "WHERE (? = '' OR d.t = ?) AND (? = '' OR d.d >= ?) AND (? = '' OR d.d <= ?) "
+       "AND (? = 0 OR COALESCE(c.confirmed, 0) = 0)");
+
 static void scope4(struct db_args *a, const struct party_scope *s)
 {
     for (int i = 0; i < 4; i++) {
@@ -47,6 +54,18 @@ static void scope4(struct db_args *a, const struct party_scope *s)
         arg_i64(a, s->seller_id);
         arg_i64(a, s->seller_id);
     }
+}
+
+static void filter_args(struct db_args *a, const struct doc_filter *f)
+{
+    scope4(a, &f->scope);
+    arg_str(a, f->doc_type);
+    arg_str(a, f->doc_type);
+    arg_str(a, f->from);
+    arg_str(a, str_empty(f->from) ? "2000-01-01" : f->from);
+    arg_str(a, f->to);
+    arg_str(a, str_empty(f->to) ? "2000-01-01" : f->to);
+    arg_bool(a, f->unconfirmed_only);
 }
 
 int store_doc_list(struct db_conn *db, const struct doc_filter *f, struct account_doc *out,
@@ -61,14 +80,7 @@ int store_doc_list(struct db_conn *db, const struct doc_filter *f, struct accoun
     *count = 0;
     *total = 0;
     db_args_init(&a);
-    scope4(&a, &f->scope);
-    arg_str(&a, f->doc_type);
-    arg_str(&a, f->doc_type);
-    arg_str(&a, f->from);
-    arg_str(&a, str_empty(f->from) ? "2000-01-01" : f->from);
-    arg_str(&a, f->to);
-    arg_str(&a, str_empty(f->to) ? "2000-01-01" : f->to);
-    arg_bool(&a, f->unconfirmed_only);
+    filter_args(&a, f);
     arg_i64(&a, f->limit);
     arg_i64(&a, f->offset);
     memset(&row, 0, sizeof(row));
@@ -91,6 +103,14 @@ int store_doc_list(struct db_conn *db, const struct doc_filter *f, struct accoun
         *total = n;
     }
     db_done(db, &q_list);
+    if (rc < 0 || *count > 0)
+        return rc < 0 ? rc : 0;
+    /* An empty page (offset past the end) still reports the total. */
+    db_args_init(&a);
+    filter_args(&a, f);
+    db_cols_init(&c);
+    col_i64(&c, total);
+    rc = db_query_one(db, &q_count, &a, &c);
     return rc < 0 ? rc : 0;
 }
 

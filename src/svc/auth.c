@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,8 @@ struct cache_entry {
 };
 
 static struct cache_entry cache[CACHE_SLOTS];
+static atomic_ulong failures_total;
+static atomic_ulong lockouts_total;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A hash of a password nobody has, verified for unknown users so they take
@@ -45,6 +48,18 @@ void auth_settings_defaults(struct auth_settings *s)
     s->allow_plaintext = false;
     s->created_window = 300;
     s->cache_ttl = 60;
+    s->max_failures = 10;
+    s->lockout_window = 300;
+}
+
+unsigned long auth_failures_total(void)
+{
+    return atomic_load(&failures_total);
+}
+
+unsigned long auth_lockouts_total(void)
+{
+    return atomic_load(&lockouts_total);
 }
 
 static int fail(void)
@@ -118,6 +133,17 @@ static int principal_from(const struct user_row *u, struct principal *out)
     return 0;
 }
 
+/* A cached verification of this user and password, if any and allowed. */
+static bool cached(const struct auth_settings *s, const struct credentials *cred,
+                   struct principal *out)
+{
+    unsigned char key[32];
+
+    if (!cred->secure && !s->allow_plaintext)
+        return false;
+    return cache_key(key, cred->username, cred->secret) == 0 && cache_get(key, out);
+}
+
 static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
                           const struct credentials *cred, struct principal *out)
 {
@@ -133,8 +159,6 @@ static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
     }
     if ((rc = cache_key(key, cred->username, cred->secret)) < 0)
         return rc;
-    if (cache_get(key, out))
-        return 0;
     found = store_user_by_name(ctx->db, cred->username, &user);
     if (found < 0)
         return found;
@@ -206,16 +230,59 @@ out:
     return rc;
 }
 
+/* The lockout: too many recent failures of this user from this source. */
+static int locked_out(struct svc_ctx *ctx, const struct auth_settings *s,
+                      const struct credentials *cred, bool *locked)
+{
+    int failures = 0;
+    int rc;
+
+    *locked = false;
+    if (s->max_failures <= 0 || str_empty(cred->source))
+        return 0;
+    rc = store_auth_failures(ctx->db, cred->username, cred->source, s->lockout_window, &failures);
+    if (rc == 0 && failures >= s->max_failures)
+        *locked = true;
+    return rc;
+}
+
 int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
                      const struct credentials *cred, struct principal *out)
 {
+    bool locked = false;
+    int rc;
+
     if (cred->kind == CRED_NONE)
         return eos_err_set(EOS_EAUTH_REQUIRED, NULL,
                            "credentials required: a WS-Security UsernameToken or HTTP Basic");
     if (str_empty(cred->username) || str_empty(cred->secret) || strlen(cred->username) > 64 ||
-        strlen(cred->secret) > PASSWORD_MAX_LEN)
+        strlen(cred->secret) > PASSWORD_MAX_LEN) {
+        atomic_fetch_add(&failures_total, 1);
         return fail();
-    if (cred->kind == CRED_DIGEST)
-        return check_digest(ctx, s, cred, out);
-    return check_password(ctx, s, cred, out);
+    }
+    /* A password verified a minute ago is no guess: the cache answers before
+     * the lockout, which only stops guessing. */
+    if (cred->kind != CRED_DIGEST && cached(s, cred, out))
+        return 0;
+    if ((rc = locked_out(ctx, s, cred, &locked)) < 0)
+        return rc;
+    if (locked) {
+        atomic_fetch_add(&lockouts_total, 1);
+        log_info("auth: %s from %s is locked out", cred->username, cred->source);
+        return eos_err_set(EOS_EAUTH_FAILED, NULL,
+                           "too many failed attempts: try again in a few minutes");
+    }
+    rc = cred->kind == CRED_DIGEST ? check_digest(ctx, s, cred, out)
+                                   : check_password(ctx, s, cred, out);
+    if (rc == EOS_EAUTH_FAILED) {
+        char message[EOS_ERR_MSG_MAX];
+
+        str_copy(message, sizeof(message), eos_err_message());
+        atomic_fetch_add(&failures_total, 1);
+        if (s->max_failures > 0 && !str_empty(cred->source) &&
+            store_auth_failure_add(ctx->db, cred->username, cred->source, s->lockout_window) < 0)
+            log_warn("auth: cannot record a failed login of %s", cred->username);
+        return eos_err_set(EOS_EAUTH_FAILED, NULL, "%s", message);
+    }
+    return rc;
 }

@@ -38,6 +38,7 @@ struct credentials {
     const char *created;       /* digest: the wsu:Created text, as hashed */
     int64_t created_at;        /* digest: Created as UTC seconds; 0 if it did not parse */
     bool secure;               /* the request came over TLS */
+    const char *source;        /* the client's address, for the lockout */
 };
 
 struct auth_settings {
@@ -45,7 +46,14 @@ struct auth_settings {
     bool allow_plaintext;      /* accept Basic and PasswordText without TLS */
     int created_window;        /* seconds a digest's Created may lie in the past */
     int cache_ttl;             /* seconds a verified password stays cached */
+    int max_failures;          /* failed logins of a user from a source before lockout; 0: off */
+    int lockout_window;        /* seconds failures are counted and a lockout lasts */
 };
+
+/* Counters for /metrics: failed authentications, and attempts refused
+ * because their user and source were locked out. */
+unsigned long auth_failures_total(void);
+unsigned long auth_lockouts_total(void);
 
 void auth_settings_defaults(struct auth_settings *s);
 

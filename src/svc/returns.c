@@ -424,6 +424,36 @@ static int adjust_prices(struct svc_ctx *ctx, struct process_job *job, struct re
     return store_return_set_total(ctx->db, v->h.return_id, total);
 }
 
+/* UNREJECT: while the return was rejected, other returns may have taken the
+ * quantity it asked for; it may come back only if the quantity is still there. */
+static int recheck_quantities(struct svc_ctx *ctx, struct return_view *v)
+{
+    struct returnable_line *lines = NULL;
+    struct order_header order;
+    char field[48];
+    size_t n = 0;
+    int rc;
+
+    if ((rc = svc_lock_order(ctx, v->h.order_id, false, 0, &order)) < 0 ||
+        (rc = load_view(ctx, v)) < 0 ||
+        (rc = store_returnable_lines(ctx->db, v->h.order_id, v->h.buyer_id, &lines, &n)) < 0)
+        goto out;
+    for (size_t i = 0; i < v->line_count; i++) {
+        const struct returnable_line *l = find_line(lines, n, v->lines[i].line_no);
+
+        snprintf(field, sizeof(field), "line[%zu]/quantity", i + 1);
+        if (l && v->lines[i].quantity > l->shipped - l->returned - l->pending) {
+            rc = eos_err_set(EOS_EQUANTITY, field,
+                             "line %d: the quantity was taken by other returns meanwhile",
+                             v->lines[i].line_no);
+            goto out;
+        }
+    }
+out:
+    free(lines);
+    return rc;
+}
+
 /* RECEIVE: the goods are back; the order records the returned quantities. */
 static int receive(struct svc_ctx *ctx, struct return_view *v)
 {
@@ -460,6 +490,8 @@ static int process_tx(struct svc_ctx *ctx, void *arg)
         goto out;
     }
     if ((rc = return_transition(v.h.status, job->action, &to)) < 0)
+        goto out;
+    if (job->action == RETURN_ACT_UNREJECT && (rc = recheck_quantities(ctx, &v)) < 0)
         goto out;
     if (job->adj_count && (rc = adjust_prices(ctx, job, &v)) < 0)
         goto out;

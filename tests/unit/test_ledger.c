@@ -222,7 +222,7 @@ static void test_ledger__worked_balance_as_of_each_date(void)
 static void test_ledger__worked_balance_as_of_every_day(void)
 {
     struct ledger_balance b;
-    char date[16];
+    char date[32];
 
     ledger_balance(worked, ARRAY_SIZE(worked), "2025-12-31", &b);
     CHECK_BALANCE("2025-12-31", &b, 0, 0, 0);
@@ -306,7 +306,7 @@ static void test_ledger__worked_statement_adjacent_periods(void)
 static void test_ledger__statement_periods_join_on_every_day(void)
 {
     for (int day = 1; day <= 30; day++) {
-        char a_to[16], b_from[16];
+        char a_to[32], b_from[32];
         money_t a_open = SENTINEL, a_close = SENTINEL, b_open = SENTINEL, b_close = SENTINEL;
         size_t a_n = 999, b_n = 999;
         struct ledger_balance bal;
