@@ -51,6 +51,8 @@ struct order_line_view {
     qty_t shipped;
     qty_t returned;
     char delivery_date[DATE_LEN + 1];
+    qty_t ordered_quantity;      /* as the buyer first submitted it */
+    money_t ordered_unit_price;
 };
 
 struct history_view {

@@ -20,7 +20,9 @@
 DB_SQL(q_lines,
        "SELECT l.order_id, l.line_no, l.product_id, l.sku, l.name, l.quantity, l.unit_price, "
        "l.list_price, l.line_amount, l.shipped_qty, l.returned_qty, "
-       "COALESCE(DATE_FORMAT(l.requested_delivery_date, '%Y-%m-%d'), '') FROM order_line l "
+       "COALESCE(DATE_FORMAT(l.requested_delivery_date, '%Y-%m-%d'), ''), "
+       "COALESCE(l.ordered_quantity, l.quantity), COALESCE(l.ordered_unit_price, l.unit_price) "
+       "FROM order_line l "
        IDS_JOIN("l") "ORDER BY l.order_id, l.line_no");
 DB_SQL(q_history,
        "SELECT h.order_id, TIMESTAMPDIFF(SECOND, '1970-01-01', h.at), COALESCE(h.from_status, ''), "
@@ -131,6 +133,8 @@ static int load_lines(struct db_conn *db, const struct batch *b)
     col_qty(&c, &row.v.shipped);
     col_qty(&c, &row.v.returned);
     col_str(&c, row.v.delivery_date, sizeof(row.v.delivery_date));
+    col_qty(&c, &row.v.ordered_quantity);
+    col_money(&c, &row.v.ordered_unit_price);
     rc = rows_of(db, b, &q_lines, &c, &row, sizeof(row), &rows, &n);
     if (rc == 0)
         rc = distribute(b, rows, n, sizeof(row), offsetof(struct line_row, v), sizeof(row.v),

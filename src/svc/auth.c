@@ -286,3 +286,15 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
     }
     return rc;
 }
+
+int svc_principal_of(struct svc_ctx *ctx, const char *username, struct principal *out)
+{
+    struct user_row user;
+    int rc = store_user_by_name(ctx->db, username, &user);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0 || principal_from(&user, out) < 0)
+        return eos_err_set(EOS_ENOTFOUND, "user", "no active user %s", username);
+    return 0;
+}

@@ -62,6 +62,10 @@ void auth_settings_defaults(struct auth_settings *s);
 int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
                      const struct credentials *cred, struct principal *out);
 
+/* The principal of a user by name, without a password: for operator tools
+ * acting on a user's behalf (eosctl import-orders). NOT_FOUND if unknown. */
+int svc_principal_of(struct svc_ctx *ctx, const char *username, struct principal *out);
+
 /* Forgets every cached verification (tests; a password change on this node). */
 void auth_cache_clear(void);
 

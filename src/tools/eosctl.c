@@ -27,6 +27,8 @@
 #include "store/db.h"
 #include "store/migrate.h"
 #include "svc/admin.h"
+#include "svc/auth.h"
+#include "svc/documents.h"
 
 #define EXIT_USAGE 2
 
@@ -264,6 +266,159 @@ static int cmd_demo(int argc, char **argv)
     return 0;
 }
 
+/* ------------------------------------------------------------ documents */
+
+#define MAX_DOCUMENT (4u << 20)
+
+/* Reads a whole file (at most MAX_DOCUMENT bytes) into *out (caller frees). */
+static int read_document(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n;
+    int rc = -1;
+
+    if (!f)
+        return eos_err_set(EOS_ENOTFOUND, NULL, "cannot open the file");
+    buf = malloc(MAX_DOCUMENT + 1);
+    if (!buf) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    n = fread(buf, 1, MAX_DOCUMENT + 1, f);
+    if (n > MAX_DOCUMENT) {
+        rc = eos_err_set(EOS_ELIMIT, NULL, "larger than %u bytes", MAX_DOCUMENT);
+        goto out;
+    }
+    *out = buf;
+    *len = n;
+    buf = NULL;
+    rc = 0;
+out:
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+struct import_args {
+    const char *username;
+    char **files;
+    int count;
+    int failed;
+};
+
+static int import_fn(struct svc_ctx *ctx, void *arg)
+{
+    struct import_args *im = arg;
+    struct principal who;
+    int rc = svc_principal_of(ctx, im->username, &who);
+
+    if (rc < 0)
+        return rc;
+    ctx->who = &who;
+    for (int i = 0; i < im->count; i++) {
+        struct submit_result r;
+        char *xml = NULL;
+        size_t len = 0;
+
+        eos_err_clear();
+        rc = read_document(im->files[i], &xml, &len);
+        if (rc == 0)
+            rc = svc_submit_order_document(ctx, xml, len, &r);
+        if (rc == 0) {
+            char total[MONEY_STR_MAX];
+
+            printf("%s: %s orderId %lld total %s %s\n", im->files[i],
+                   r.duplicate ? "duplicate" : "ok", (long long)r.order_id,
+                   money_format(total, sizeof(total), r.total), r.currency);
+            free(r.lines);
+        } else {
+            im->failed++;
+            printf("%s: fault %s: %s%s%s%s\n", im->files[i], eos_err_name(rc), eos_err_message(),
+                   eos_err_field() ? " [" : "", eos_err_field() ? eos_err_field() : "",
+                   eos_err_field() ? "]" : "");
+        }
+        free(xml);
+    }
+    ctx->who = NULL;
+    return 0;
+}
+
+static int cmd_import_orders(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"user", required_argument, NULL, 'u'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *usage = "import-orders --user BUYER_USER FILE...";
+    struct import_args im = {0};
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt != 'u')
+            return usage_error(usage, "unknown option");
+        im.username = optarg;
+    }
+    if (!im.username || optind >= argc)
+        return usage_error(usage, "--user and at least one file are required");
+    im.files = argv + optind;
+    im.count = argc - optind;
+    if (with_db(import_fn, &im, "import-orders") != 0)
+        return 1;
+    printf("%d file%s, %d refused\n", im.count, im.count == 1 ? "" : "s", im.failed);
+    return im.failed ? 1 : 0;
+}
+
+struct export_args {
+    int64_t order_id;
+    enum order_document_kind kind;
+};
+
+static int export_fn(struct svc_ctx *ctx, void *arg)
+{
+    struct export_args *ex = arg;
+    struct principal operator = {.role = ROLE_ADMIN};
+    char *xml = NULL;
+    size_t len = 0;
+    int rc;
+
+    str_copy(operator.username, sizeof(operator.username), "eosctl");
+    ctx->who = &operator;
+    rc = svc_order_document(ctx, ex->order_id, ex->kind, &xml, &len);
+    if (rc == 0 && fwrite(xml, 1, len, stdout) != len)
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "cannot write the document");
+    free(xml);
+    ctx->who = NULL;
+    return rc;
+}
+
+static int cmd_export_order(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"kind", required_argument, NULL, 'k'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *usage = "export-order ORDER_ID [--kind ORDER|ORDER_RESPONSE]";
+    struct export_args ex = {0, DOC_ORDER};
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt != 'k')
+            return usage_error(usage, "unknown option");
+        if (strcmp(optarg, "ORDER") == 0)
+            ex.kind = DOC_ORDER;
+        else if (strcmp(optarg, "ORDER_RESPONSE") == 0)
+            ex.kind = DOC_ORDER_RESPONSE;
+        else
+            return usage_error(usage, "--kind is ORDER or ORDER_RESPONSE");
+    }
+    if (optind != argc - 1 || !str_to_i64(argv[optind], &ex.order_id) || ex.order_id <= 0)
+        return usage_error(usage, "one order id is required");
+    return with_db(export_fn, &ex, "export-order");
+}
+
 /* ------------------------------------------------------------ table */
 
 static const struct command commands[] = {
@@ -280,6 +435,11 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "demo",
      "Loads the demo seller, buyers, users and catalog (idempotent). Password: demo-pass\n"
      "or EOS_DEMO_PASSWORD."},
+    {"import-orders", cmd_import_orders, "import-orders --user BUYER_USER FILE...",
+     "Submits UBL 2.1 Order files as orders of the user's buyer party (the e-mail and file\n"
+     "channel), one report line per file: ok, duplicate, or the fault with its reason."},
+    {"export-order", cmd_export_order, "export-order ORDER_ID [--kind ORDER|ORDER_RESPONSE]",
+     "Writes an order as a UBL 2.1 Order or OrderResponse to standard output."},
     {"help", cmd_help, "help", "Shows this text."},
 };
 

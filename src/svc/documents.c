@@ -1,0 +1,74 @@
+/*
+ * documents.c - UBL in and out around the order use cases.
+ */
+#include "svc/documents.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/str.h"
+#include "doc/ubl.h"
+
+int svc_submit_order_document(struct svc_ctx *ctx, const char *xml, size_t len,
+                              struct submit_result *out)
+{
+    struct order_draft draft;
+    struct ubl_order_info info;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    memset(&draft, 0, sizeof(draft));
+    if ((rc = ubl_order_parse(&draft, &info, xml, len)) < 0)
+        return rc;
+    if (!str_empty(info.buyer_code) && ctx->who->role == ROLE_BUYER &&
+        strcmp(info.buyer_code, ctx->who->party_code) != 0) {
+        rc = eos_err_set(EOS_EINVALID, "/Order/cac:BuyerCustomerParty",
+                         "the document's buyer %s is not the caller's party %s", info.buyer_code,
+                         ctx->who->party_code);
+        goto out;
+    }
+    out->lines = calloc(draft.line_count, sizeof(*out->lines));
+    if (!out->lines) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    rc = svc_submit_order(ctx, &draft, out);
+    if (rc < 0) {
+        free(out->lines);
+        out->lines = NULL;
+    }
+out:
+    ubl_draft_free(&draft);
+    return rc;
+}
+
+int svc_order_document(struct svc_ctx *ctx, int64_t order_id, enum order_document_kind kind,
+                       char **xml, size_t *len)
+{
+    struct order_view v;
+    struct ubl_line_origin *origin = NULL;
+    int rc;
+
+    if ((rc = svc_get_order(ctx, order_id, NULL, NULL, &v)) < 0)
+        return rc;
+    if (kind == DOC_ORDER) {
+        rc = ubl_order_write(xml, len, &v);
+        goto out;
+    }
+    origin = v.line_count ? calloc(v.line_count, sizeof(*origin)) : NULL;
+    if (v.line_count && !origin) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < v.line_count; i++) {
+        origin[i].line_no = v.lines[i].line_no;
+        origin[i].quantity = v.lines[i].ordered_quantity;
+        origin[i].unit_price = v.lines[i].ordered_unit_price;
+    }
+    rc = ubl_order_response_write(xml, len, &v, origin, v.line_count);
+out:
+    free(origin);
+    order_view_clear(&v);
+    return rc;
+}
