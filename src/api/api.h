@@ -33,12 +33,21 @@ struct api_settings {
     const char *service_version;
 };
 
+#define API_PATH_DEPTH 12
+
 /* What the hub logs and counts about the request being served. */
 struct api_call {
     enum api_op op;
     bool http_get;      /* a GET served by the routes, not a SOAP request */
     int error;          /* the eos_err code of the fault answered; 0: none */
     const char *refusal;  /* why the body guard stopped the parse, or NULL */
+    /* Where the parser is, for faults that name the element: the open
+     * elements' local names and their positions among same-named siblings. */
+    int depth;
+    char open[API_PATH_DEPTH][48];
+    int position[API_PATH_DEPTH];
+    char last_closed[API_PATH_DEPTH][48]; /* per depth: the sibling that closed last */
+    int last_position[API_PATH_DEPTH];
     size_t body_bytes;    /* body bytes seen by the guard */
     int guard_state;      /* the guard's scanner state across chunks */
     char user[65];      /* "" until authenticated */
@@ -74,6 +83,11 @@ int api_fail(struct soap *soap, int code, const char *field, const char *fmt, ..
  * DOCTYPE or entity declaration (WS-I BP R1008; gSOAP would otherwise turn
  * unknown entities into 0x7F) and UTF-16 text. */
 int api_body_guard(struct soap *soap, const char *buf, size_t len);
+
+/* gSOAP's feltbegin and feltendin hooks: keep the element path of the
+ * request being read, so a refused value is named like line[2]/quantity. */
+int api_path_begin(struct soap *soap, const char *tag);
+int api_path_end(struct soap *soap, const char *tag1, const char *tag2);
 
 /* gSOAP's own errors (bad XML, wrong types, limits) become contract faults
  * through this hook (soap->fseterror); it also maps the error for the log. */

@@ -167,6 +167,100 @@ static int map_soap_error(int error, const char **message)
     }
 }
 
+static const char *local_name(const char *tag);
+
+int api_path_begin(struct soap *soap, const char *tag)
+{
+    struct api_worker *w = soap->user;
+    struct api_call *c;
+    const char *name = local_name(tag);
+    int d;
+
+    if (!w || !name)
+        return SOAP_OK;
+    c = &w->call;
+    d = c->depth++;
+    if (d < 0 || d >= API_PATH_DEPTH)
+        return SOAP_OK;
+    snprintf(c->open[d], sizeof(c->open[d]), "%s", name);
+    /* Lists are runs of same-named siblings: count along the run. */
+    c->position[d] = strcmp(c->last_closed[d], name) == 0 ? c->last_position[d] + 1 : 1;
+    if (d + 1 < API_PATH_DEPTH)
+        c->last_closed[d + 1][0] = '\0';
+    return SOAP_OK;
+}
+
+int api_path_end(struct soap *soap, const char *tag1, const char *tag2)
+{
+    struct api_worker *w = soap->user;
+    struct api_call *c;
+    int d;
+
+    (void)tag1;
+    (void)tag2;
+    if (!w || w->call.depth <= 0)
+        return SOAP_OK;
+    c = &w->call;
+    d = --c->depth;
+    if (d < API_PATH_DEPTH) {
+        memcpy(c->last_closed[d], c->open[d], sizeof(c->last_closed[d]));
+        c->last_position[d] = c->position[d];
+    }
+    return SOAP_OK;
+}
+
+/* Request elements that are lists, to show an index: "line[2]/quantity". */
+static bool is_list(const char *request, const char *name)
+{
+    static const char *const lists[] = {"line", "change", "adjustment", "product", "price",
+                                        "item", "invoiceNo"};
+
+    if (strcmp(request, "PublishProductsRequest") == 0)
+        return strcmp(name, "sku") == 0 || strcmp(name, "buyerCode") == 0;
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+        if (strcmp(name, lists[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The path of the element being read below the operation's element, e.g.
+ * "line[2]/quantity"; NULL when the parser is not inside a request. */
+static const char *element_path(struct soap *soap, const struct api_call *c, const char *leaf)
+{
+    char path[256] = "";
+    size_t len = 0;
+    int start = -1;
+    int top = c->depth;
+
+    for (int d = 0; d < c->depth && d < API_PATH_DEPTH; d++) {
+        size_t n = strlen(c->open[d]);
+
+        if (n > 7 && strcmp(c->open[d] + n - 7, "Request") == 0) {
+            start = d;
+            break;
+        }
+    }
+    /* A value is checked once its element has closed: the element gSOAP
+     * refused is then the last one closed at the current depth. */
+    if (top < API_PATH_DEPTH && leaf && strcmp(c->last_closed[top], leaf) == 0)
+        top++;
+    if (start < 0 || start + 1 >= top)
+        return NULL;
+    for (int d = start + 1; d < top && d < API_PATH_DEPTH; d++) {
+        const char *name = d < c->depth ? c->open[d] : c->last_closed[d];
+        int position = d < c->depth ? c->position[d] : c->last_position[d];
+        int n = is_list(c->open[start], name) && d == start + 1
+                    ? snprintf(path + len, sizeof(path) - len, "%s%s[%d]", len ? "/" : "", name,
+                               position)
+                    : snprintf(path + len, sizeof(path) - len, "%s%s", len ? "/" : "", name);
+
+        if (n < 0 || (size_t)n >= sizeof(path) - len)
+            break;
+        len += (size_t)n;
+    }
+    return len ? soap_strdup(soap, path) : NULL;
+}
+
 /* The element gSOAP was reading, without its prefix, for the fault's field. */
 static const char *local_name(const char *tag)
 {
@@ -199,7 +293,12 @@ void api_seterror(struct soap *soap, const char **code, const char **string)
         err = EOS_EMALFORMED;
         message = w->call.refusal;
     } else if (!str_empty(name) && !is_request_element(name)) {
-        /* A value or an element gSOAP refused while reading: name it. */
+        /* A value or an element gSOAP refused while reading: name it by its
+         * path when the parser knows it. */
+        const char *path = w ? element_path(soap, &w->call, name) : NULL;
+
+        if (path && soap->error != SOAP_TAG_MISMATCH)
+            name = path;
         switch (soap->error) {
         case SOAP_TAG_MISMATCH:
             text = soap_malloc(soap, 200);

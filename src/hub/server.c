@@ -426,6 +426,8 @@ static void configure_soap(struct soap *soap, const struct hub_config *cfg)
     soap->fget = routes_get;
     soap->fseterror = api_seterror;
     soap->fpreparerecv = api_body_guard;
+    soap->feltbegin = api_path_begin;
+    soap->feltendin = api_path_end;
     gsoap_posthdr = soap->fposthdr;
     soap->fposthdr = posthdr;
 }
