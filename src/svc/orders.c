@@ -129,20 +129,25 @@ static int answer_duplicate(struct svc_ctx *ctx, struct submit_job *job,
     if (rc == 0 && v.line_count != job->d->line_count)
         rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
     if (rc == 0) {
+        /* The first answer, as it was: SUBMITTED at version 1, priced as
+         * ordered, whatever the seller has done to the order since. */
         out->stored = true;
         out->duplicate = true;
         out->order_id = h->order_id;
-        out->status = h->status;
-        out->version = h->version;
+        out->status = ORDER_SUBMITTED;
+        out->version = 1;
         str_copy(out->currency, sizeof(out->currency), h->currency);
-        out->total = h->total;
+        out->total = 0;
         out->line_count = v.line_count;
-        for (size_t i = 0; i < v.line_count; i++) {
-            out->lines[i].line_no = v.lines[i].line_no;
-            str_copy(out->lines[i].sku, sizeof(out->lines[i].sku), v.lines[i].sku);
-            out->lines[i].quantity = v.lines[i].quantity;
-            out->lines[i].unit_price = v.lines[i].unit_price;
-            out->lines[i].line_amount = v.lines[i].line_amount;
+        for (size_t i = 0; i < v.line_count && rc == 0; i++) {
+            struct submit_line_result *l = &out->lines[i];
+
+            l->line_no = v.lines[i].line_no;
+            str_copy(l->sku, sizeof(l->sku), v.lines[i].sku);
+            l->quantity = v.lines[i].ordered_quantity;
+            l->unit_price = v.lines[i].ordered_unit_price;
+            rc = money_line_amount_checked(&l->line_amount, l->quantity, l->unit_price, "line");
+            out->total += l->line_amount;
         }
     }
     order_view_clear(&v);

@@ -139,7 +139,20 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
         }
         out->h = existing;
         *job->duplicate = true;
-        rc = load_view(ctx, out);
+        if ((rc = load_view(ctx, out)) < 0)
+            goto out;
+        /* The first answer, as it was: REQUESTED at version 1, at the agreed
+         * return prices, whatever the seller has done since. */
+        out->h.status = RETURN_REQUESTED;
+        out->h.version = 1;
+        out->h.total = 0;
+        for (size_t i = 0; i < out->line_count && rc == 0; i++) {
+            struct return_line_view *l = &out->lines[i];
+
+            l->unit_price = l->reference_price;
+            rc = money_line_amount_checked(&l->line_amount, l->quantity, l->unit_price, "line");
+            out->h.total += l->line_amount;
+        }
         goto out;
     }
     if ((rc = store_returnable_lines(ctx->db, order.order_id, order.buyer_id, &lines, &n)) < 0)
