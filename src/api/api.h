@@ -78,6 +78,12 @@ int api_fault(struct soap *soap, int code);
 int api_fail(struct soap *soap, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Serves one request on soap's connection: reads it, runs the operation,
+ * sends the response or the fault, and leaves in w->call what to log and
+ * count. Returns SOAP_EOF when the client closed before sending anything
+ * (nothing to log), SOAP_OK otherwise. */
+int api_serve_one(struct soap *soap);
+
 /* gSOAP's fpreparerecv hook: looks at the request body as it arrives and
  * stops the parse at once for what no SOAP message of ours contains: a
  * DOCTYPE or entity declaration (WS-I BP R1008; gSOAP would otherwise turn

@@ -254,7 +254,6 @@ static bool serve_one(struct worker *w, struct conn *c)
     unsigned long id = atomic_fetch_add(&request_counter, 1) + 1;
     double start = now_seconds();
     bool keep;
-    int begin;
 
     soap->socket = c->fd;
     soap->port = c->peer_port;
@@ -264,7 +263,6 @@ static bool serve_one(struct worker *w, struct conn *c)
     soap->error = SOAP_OK;
     memset(&w->api.call, 0, sizeof(w->api.call));
     w->api.secure = srv->tls;
-    eos_err_clear();
     if (srv->tls && !c->ssl) {
         if (soap_ssl_accept(soap)) {
             log_info("r=%lu %s TLS handshake failed", id, c->peer);
@@ -278,24 +276,10 @@ static bool serve_one(struct worker *w, struct conn *c)
      * client asks to close, and then closes after the response. */
     soap->keep_alive = (int)(srv->cfg->max_keepalive - c->requests);
     c->requests++;
-    begin = soap_begin_serve(soap);
-    if (begin == SOAP_OK) {
-        if (soap_serve_request(soap) && soap->error && soap->error < SOAP_STOP)
-            soap_send_fault(soap);
-    } else if (begin >= SOAP_POST && !w->api.call.http_get) {
-        /* gSOAP leaves a body that is not a SOAP envelope (or a method it
-         * does not serve) to handlers we do not have, and answers nothing:
-         * answer a fault at once and close, the body is not worth reading. */
-        soap->error = SOAP_VERSIONMISMATCH;
-        soap->keep_alive = 0;
-        soap_send_fault(soap);
-    } else if (soap->error == SOAP_EOF && w->api.call.op == OP_NONE) {
-        /* The client closed its idle connection: nothing to log. */
-        keep = false;
+    if (api_serve_one(soap) == SOAP_EOF) {
+        keep = false; /* the client closed its idle connection: nothing to log */
         goto out;
     }
-    if (!w->api.call.http_get && soap->error && soap->error < SOAP_STOP && w->api.call.error == 0)
-        w->api.call.error = EOS_EMALFORMED;
     {
         double seconds = now_seconds() - start;
 
