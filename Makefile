@@ -47,6 +47,11 @@ BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -pthread -MMD -MP -Isrc
 
 ifeq ($(MODE),asan)
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else ifeq ($(MODE),fuzz)
+# libFuzzer needs clang, and everything linked with it built the same way.
+CC := clang
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all
 else
 OPT := -O2 -g
 endif
@@ -173,10 +178,24 @@ $(BUILD)/tests/api/%: tests/api/%.c $(API_FIXTURE_SRC) $(NSMAP_OBJ) $(BUILD)/lib
 
 test-binaries: all $(UNIT_TESTS) $(DB_TESTS) $(API_TESTS)
 
+# The fuzz target (MODE=fuzz): raw bytes through the real serve path.
+$(BUILD)/fuzz_serve: tests/fuzz/fuzz_serve.c $(NSMAP_OBJ) $(BUILD)/libeossoap.a $(BUILD)/libeos.a
+	$(call say,FUZZ,$@)$(CC) $(CF_SOAP) $(MARIADB_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(ALL_LIBS) $(LDFLAGS_ALL)
+
+FUZZ_SECONDS ?= 300
+
+# `make fuzz` runs the fuzzer for FUZZ_SECONDS (default 5 minutes); `make test`
+# runs it for a few seconds and replays every input that ever crashed it.
+fuzz: deps
+	$(MAKE) MODE=fuzz build/fuzz/fuzz_serve
+	scripts/fuzz build/fuzz/fuzz_serve $(FUZZ_SECONDS)
+
 # `make test` re-enters make with MODE=asan so the sanitizer build sits beside
 # the release one.
 test: deps
 	$(MAKE) MODE=asan test-binaries
+	$(MAKE) MODE=fuzz build/fuzz/fuzz_serve
 	scripts/run-tests build/asan
 
 check-asan: test
@@ -202,7 +221,7 @@ clean:
 format-check:
 	clang-format --dry-run --Werror $(shell git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
 
-.PHONY: all test check-asan test-binaries deps db-start db-stop run clean format-check
+.PHONY: all test check-asan test-binaries deps db-start db-stop run clean format-check fuzz
 
 include mk/bench.mk
 
