@@ -3,7 +3,12 @@
  */
 #include "svc/feed.h"
 
+#include <stdlib.h>
+
 #include "base/err.h"
+#include "base/str.h"
+#include "svc/order_ops.h"
+#include "svc/seller.h"
 
 int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, bool has_cursor,
                     int64_t cursor, size_t max, int64_t *seqs, int64_t *ids,
@@ -61,4 +66,54 @@ int svc_feed_ack(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, in
     struct ack_job job = {seller_id, kind, seq, acked};
 
     return svc_run_tx(ctx, ack_tx, &job);
+}
+
+struct download_job {
+    struct feed_download *d;
+    int64_t seller_id;
+    bool has_cursor;
+    int64_t cursor;
+    int64_t *seqs;
+    int64_t *ids;
+};
+
+static int download_tx(struct svc_ctx *ctx, void *arg)
+{
+    struct download_job *job = arg;
+    struct feed_download *d = job->d;
+    struct feed_window w;
+    int rc;
+
+    if ((rc = svc_feed_window(ctx, job->seller_id, d->kind, job->has_cursor, job->cursor,
+                              (size_t)d->max, job->seqs, job->ids, &w)) < 0)
+        return rc;
+    d->more = w.more;
+    d->next_seq = w.next_seq;
+    return d->load(ctx, job->seller_id, job->ids, w.count, d->batch);
+}
+
+int svc_feed_download(struct svc_ctx *ctx, struct feed_download *d)
+{
+    struct download_job job = {d, 0, false, 0, NULL, NULL};
+    int rc;
+
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
+        return rc;
+    if (d->max < 1 || d->max > FEED_MAX_BATCH)
+        return eos_err_set(EOS_EINVALID, d->max_field, "1 to %d", FEED_MAX_BATCH);
+    if (!str_empty(d->cursor)) {
+        if ((rc = feed_cursor_parse(d->cursor, &job.cursor)) < 0)
+            return rc;
+        job.has_cursor = true;
+    }
+    /* One more than asked, to know whether more are waiting. */
+    job.seqs = calloc((size_t)d->max + 1, sizeof(*job.seqs));
+    job.ids = calloc((size_t)d->max + 1, sizeof(*job.ids));
+    if (!job.seqs || !job.ids)
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    else
+        rc = svc_run_tx(ctx, download_tx, &job);
+    free(job.seqs);
+    free(job.ids);
+    return rc;
 }

@@ -25,6 +25,27 @@ int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind,
                     int64_t cursor, size_t max, int64_t *seqs, int64_t *ids,
                     struct feed_window *w);
 
+/* Loads the objects of a window into the caller's batch, inside the
+ * download's transaction; ids are in feed order. */
+typedef int (*feed_load_fn)(struct svc_ctx *ctx, int64_t seller_id, const int64_t *ids,
+                            size_t count, void *batch);
+
+struct feed_download {
+    enum feed_kind kind;
+    const char *cursor;       /* "" or NULL: after the acknowledged position */
+    int max;                  /* 1..FEED_MAX_BATCH */
+    const char *max_field;    /* the request element of max, for the fault */
+    feed_load_fn load;
+    void *batch;
+    int64_t next_seq;         /* out */
+    bool more;                /* out */
+};
+
+/* A whole download for the calling seller: checks the cursor and the batch
+ * size, takes the window and loads it, in one transaction (run again after a
+ * deadlock: load must reset the batch it fills). */
+int svc_feed_download(struct svc_ctx *ctx, struct feed_download *d);
+
 /* Saves an acknowledged position in its own transaction; *acked receives the
  * saved position (never lower than before). */
 int svc_feed_ack(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, int64_t seq,

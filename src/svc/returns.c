@@ -300,42 +300,29 @@ void return_batch_clear(struct return_batch *b)
     memset(b, 0, sizeof(*b));
 }
 
-struct download_job {
-    int64_t seller_id;
-    bool has_cursor;
-    int64_t cursor;
-    size_t max;
-    int64_t *seqs;
-    int64_t *ids;
-    struct return_batch *out;
-};
-
-static int download_tx(struct svc_ctx *ctx, void *arg)
+/* Loads the returns of a feed window into a struct return_batch. */
+static int load_returns(struct svc_ctx *ctx, int64_t seller_id, const int64_t *ids, size_t n,
+                        void *arg)
 {
-    struct download_job *job = arg;
-    struct return_batch *out = job->out;
-    struct party_scope scope = {0, job->seller_id};
-    struct feed_window w;
+    struct return_batch *out = arg;
+    struct party_scope scope = {0, seller_id};
     int rc;
 
     return_batch_clear(out);
-    if ((rc = svc_feed_window(ctx, job->seller_id, FEED_RETURN, job->has_cursor, job->cursor,
-                              job->max, job->seqs, job->ids, &w)) < 0)
-        return rc;
-    out->more = w.more;
-    out->next_seq = w.next_seq;
-    out->returns = w.count ? calloc(w.count, sizeof(*out->returns)) : NULL;
-    if (w.count && !out->returns)
+    if (n == 0)
+        return 0;
+    out->returns = calloc(n, sizeof(*out->returns));
+    if (!out->returns)
         return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < w.count; i++) {
+    for (size_t i = 0; i < n; i++) {
         struct return_view *v = &out->returns[i];
 
-        rc = store_return_header(ctx->db, &scope, job->ids[i], false, &v->h);
+        out->count = i + 1;
+        rc = store_return_header(ctx->db, &scope, ids[i], false, &v->h);
         if (rc == 1)
             rc = load_view(ctx, v);
         else if (rc == 0)
             rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
-        out->count = i + 1;
         if (rc < 0)
             return rc;
     }
@@ -345,33 +332,19 @@ static int download_tx(struct svc_ctx *ctx, void *arg)
 int svc_download_returns(struct svc_ctx *ctx, const char *cursor, int max,
                          struct return_batch *out)
 {
-    struct download_job job;
+    struct feed_download d = {FEED_RETURN, cursor, max, "maxReturns", load_returns, out, 0,
+                              false};
     int rc;
 
     memset(out, 0, sizeof(*out));
-    memset(&job, 0, sizeof(job));
-    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
-        return rc;
-    if (max < 1 || max > FEED_MAX_BATCH)
-        return eos_err_set(EOS_EINVALID, "maxReturns", "1 to %d", FEED_MAX_BATCH);
-    if (!str_empty(cursor)) {
-        if ((rc = feed_cursor_parse(cursor, &job.cursor)) < 0)
-            return rc;
-        job.has_cursor = true;
-    }
-    job.max = (size_t)max;
-    job.out = out;
-    job.seqs = calloc(job.max + 1, sizeof(*job.seqs));
-    job.ids = calloc(job.max + 1, sizeof(*job.ids));
-    if (!job.seqs || !job.ids)
-        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    else
-        rc = svc_run_tx(ctx, download_tx, &job);
-    free(job.seqs);
-    free(job.ids);
-    if (rc < 0)
+    rc = svc_feed_download(ctx, &d);
+    if (rc < 0) {
         return_batch_clear(out);
-    return rc;
+        return rc;
+    }
+    out->next_seq = d.next_seq;
+    out->more = d.more;
+    return 0;
 }
 
 int svc_ack_returns(struct svc_ctx *ctx, const char *cursor, int64_t *acked)

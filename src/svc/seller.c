@@ -75,76 +75,43 @@ void feed_batch_clear(struct feed_batch *b)
     memset(b, 0, sizeof(*b));
 }
 
-struct download_job {
-    int64_t seller_id;
-    bool has_cursor;
-    int64_t cursor;
-    size_t max;
-    struct feed_batch *out;
-    int64_t *seqs;
-    int64_t *ids;
-};
-
-static int download_tx(struct svc_ctx *ctx, void *arg)
+/* Loads the orders of a feed window into a struct feed_batch. */
+static int load_orders(struct svc_ctx *ctx, int64_t seller_id, const int64_t *ids, size_t n,
+                       void *arg)
 {
-    struct download_job *job = arg;
-    struct feed_batch *out = job->out;
-    struct party_scope scope = {0, job->seller_id};
-    struct feed_window w;
+    struct feed_batch *out = arg;
+    struct party_scope scope = {0, seller_id};
     size_t found = 0;
     int rc;
 
     feed_batch_clear(out);
-    if ((rc = svc_feed_window(ctx, job->seller_id, FEED_ORDER, job->has_cursor, job->cursor,
-                              job->max, job->seqs, job->ids, &w)) < 0)
-        return rc;
-    out->more = w.more;
-    out->next_seq = w.next_seq;
-    out->orders = w.count ? calloc(w.count, sizeof(*out->orders)) : NULL;
-    if (w.count && !out->orders)
-        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    out->count = w.count;
-    if (w.count == 0)
+    if (n == 0)
         return 0;
-    if ((rc = store_order_headers_many(ctx->db, &scope, job->ids, w.count, out->orders,
-                                       &found)) < 0)
+    out->orders = calloc(n, sizeof(*out->orders));
+    if (!out->orders)
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    out->count = n;
+    if ((rc = store_order_headers_many(ctx->db, &scope, ids, n, out->orders, &found)) < 0)
         return rc;
-    if (found != w.count)
+    if (found != n)
         return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
-    if ((rc = store_order_details_many(ctx->db, out->orders, w.count)) < 0)
-        return rc;
-    return 0;
+    return store_order_details_many(ctx->db, out->orders, n);
 }
 
 int svc_download_orders(struct svc_ctx *ctx, const char *cursor, int max, struct feed_batch *out)
 {
-    struct download_job job;
+    struct feed_download d = {FEED_ORDER, cursor, max, "maxOrders", load_orders, out, 0, false};
     int rc;
 
     memset(out, 0, sizeof(*out));
-    memset(&job, 0, sizeof(job));
-    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
-        return rc;
-    if (max < 1 || max > FEED_MAX_BATCH)
-        return eos_err_set(EOS_EINVALID, "maxOrders", "1 to %d", FEED_MAX_BATCH);
-    if (!str_empty(cursor)) {
-        if ((rc = feed_cursor_parse(cursor, &job.cursor)) < 0)
-            return rc;
-        job.has_cursor = true;
-    }
-    job.max = (size_t)max;
-    job.out = out;
-    job.seqs = calloc(job.max + 1, sizeof(*job.seqs));
-    job.ids = calloc(job.max + 1, sizeof(*job.ids));
-    if (!job.seqs || !job.ids)
-        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    else
-        rc = svc_run_tx(ctx, download_tx, &job);
-    free(job.seqs);
-    free(job.ids);
-    if (rc < 0)
+    rc = svc_feed_download(ctx, &d);
+    if (rc < 0) {
         feed_batch_clear(out);
-    return rc;
+        return rc;
+    }
+    out->next_seq = d.next_seq;
+    out->more = d.more;
+    return 0;
 }
 
 int svc_ack_orders(struct svc_ctx *ctx, const char *cursor, int64_t *acked)
