@@ -19,11 +19,21 @@ DB_SQL(q_find_code,
 DB_SQL(q_find_only,
        "SELECT " ACCOUNT_COLS "FROM customer_account a JOIN party s ON s.party_id = a.seller_party_id "
        "WHERE a.buyer_party_id = ? AND a.active LIMIT 2");
+/* Locking reads name customer_account alone: with the seller's party row in
+ * the join, FOR UPDATE would lock that row too and serialize every buyer's
+ * submissions to the seller. The seller's code and currency come from a
+ * subquery, which reads without locking. */
+#define ACCOUNT_COLS_LOCKED                                                                   \
+    "a.seller_party_id, a.buyer_party_id, a.credit_limit, a.open_order_amount, "             \
+    "a.receivable_amount, (SELECT s.code FROM party s WHERE s.party_id = a.seller_party_id), " \
+    "(SELECT s.currency FROM party s WHERE s.party_id = a.seller_party_id) "
+
 DB_SQL(q_lock_code,
-       "SELECT " ACCOUNT_COLS "FROM customer_account a JOIN party s ON s.party_id = a.seller_party_id "
-       "WHERE a.buyer_party_id = ? AND s.code = ? AND a.active FOR UPDATE");
+       "SELECT " ACCOUNT_COLS_LOCKED "FROM customer_account a "
+       "WHERE a.buyer_party_id = ? AND a.active AND a.seller_party_id = "
+       "(SELECT s.party_id FROM party s WHERE s.code = ?) FOR UPDATE");
 DB_SQL(q_lock_only,
-       "SELECT " ACCOUNT_COLS "FROM customer_account a JOIN party s ON s.party_id = a.seller_party_id "
+       "SELECT " ACCOUNT_COLS_LOCKED "FROM customer_account a "
        "WHERE a.buyer_party_id = ? AND a.active LIMIT 2 FOR UPDATE");
 DB_SQL(q_get,
        "SELECT " ACCOUNT_COLS "FROM customer_account a JOIN party s ON s.party_id = a.seller_party_id "

@@ -37,8 +37,8 @@ DB_SQL(q_number_end, "SELECT @eos_seq");
 DB_SQL(q_position_set,
        "UPDATE feed_position SET last_seq = ? WHERE seller_party_id = ? AND feed = ?");
 DB_SQL(q_read,
-       "SELECT seq, object_id FROM feed_entry WHERE seller_party_id = ? AND feed = ? AND seq > ? "
-       "ORDER BY seq LIMIT ?");
+       "SELECT seq, object_id FROM feed_entry FORCE INDEX (uq_feed_seq) "
+       "WHERE seller_party_id = ? AND feed = ? AND seq > ? ORDER BY seq LIMIT ?");
 DB_SQL(q_ack,
        "UPDATE feed_position SET acked_seq = GREATEST(acked_seq, ?) "
        "WHERE seller_party_id = ? AND feed = ?");

@@ -31,7 +31,7 @@ DB_SQL(q_list,
        "SELECT d.t, d.no, DATE_FORMAT(d.d, '%Y-%m-%d'), COALESCE(d.oid, 0), d.amt, b.code, "
        "COALESCE(c.confirmed, 0), "
        "IF(c.confirmed, TIMESTAMPDIFF(SECOND, '1970-01-01', c.changed_at), 0), "
-       "IF(c.confirmed, c.changed_by, ''), COUNT(*) OVER () FROM " DOCS
+       "IF(c.confirmed, c.changed_by, '') FROM " DOCS
        "JOIN party b ON b.party_id = d.bid "
        "LEFT JOIN document_confirmation c ON c.seller_party_id = d.sid "
        "AND c.buyer_party_id = d.bid AND c.doc_type = d.t AND c.doc_no = d.no "
@@ -74,7 +74,6 @@ int store_doc_list(struct db_conn *db, const struct doc_filter *f, struct accoun
     struct account_doc row;
     struct db_args a;
     struct db_cols c;
-    int64_t n = 0;
     int rc;
 
     *count = 0;
@@ -94,18 +93,19 @@ int store_doc_list(struct db_conn *db, const struct doc_filter *f, struct accoun
     col_bool(&c, &row.confirmed);
     col_i64(&c, &row.confirmed_at);
     col_str(&c, row.confirmed_by, sizeof(row.confirmed_by));
-    col_i64(&c, &n);
     rc = db_query(db, &q_list, &a, &c);
     if (rc < 0)
         return rc;
-    while ((rc = db_fetch(db, &q_list, &c)) == 1 && *count < max) {
+    while ((rc = db_fetch(db, &q_list, &c)) == 1 && *count < max)
         out[(*count)++] = row;
-        *total = n;
-    }
     db_done(db, &q_list);
-    if (rc < 0 || *count > 0)
-        return rc < 0 ? rc : 0;
-    /* An empty page (offset past the end) still reports the total. */
+    if (rc < 0)
+        return rc;
+    /* A page that is not full ends the list: the total is known. */
+    if (*count < (size_t)f->limit && (*count > 0 || f->offset == 0)) {
+        *total = f->offset + (int64_t)*count;
+        return 0;
+    }
     db_args_init(&a);
     filter_args(&a, f);
     db_cols_init(&c);
