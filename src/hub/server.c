@@ -1,16 +1,23 @@
 /*
- * server.c - connections, the poller and the workers.
+ * server.c - connections and the workers that serve them.
  *
- * A connection is in one of three states, and only its current owner touches
- * it: IDLE (in the epoll set, owned by the main thread), QUEUED (waiting for a
- * worker) or BUSY (a worker is serving a request on it). The state changes
- * under srv->lock; epoll uses EPOLLONESHOT so a connection fires once and is
- * re-armed only when a worker hands it back.
+ * Every worker waits on one shared epoll set holding the listening socket and
+ * every idle keep-alive connection. The worker an event wakes owns that
+ * connection for one request: it serves it with its own gSOAP context and
+ * MariaDB connection, then hands the connection back to the set (EPOLLONESHOT
+ * re-armed) or closes it. Nothing passes between threads per request: no
+ * queue, no condition variable.
+ *
+ * Connections live in a fixed table of slots. An event carries its slot and
+ * the slot's generation; closing a connection bumps the generation, so an
+ * event that was already on its way for a closed connection is recognised and
+ * dropped instead of touching a reused slot. A slot's state changes under
+ * srv->lock: IDLE (in the set, nobody's), BUSY (a worker serves it), FREE.
  *
  * gSOAP serves one request per dispatch: the worker points its context at the
- * connection's socket (and TLS session), runs soap_begin_serve and
- * soap_serve_request, and takes the socket back unless gSOAP closed it
- * (client asked to close, error, or the keep-alive budget is spent).
+ * connection's socket (and TLS session), runs the request, and takes the
+ * socket back unless gSOAP closed it (client asked to close, error, or the
+ * keep-alive budget is spent).
  */
 #include "hub/server.h"
 
@@ -20,6 +27,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -37,8 +45,8 @@
 #include "hub/routes.h"
 
 enum conn_state {
+    CONN_FREE,   /* the slot holds no connection */
     CONN_IDLE,   /* waiting in the epoll set for the client's next request */
-    CONN_QUEUED, /* has bytes to read, waiting for a worker */
     CONN_BUSY,   /* a worker is serving a request on it */
 };
 
@@ -47,12 +55,12 @@ struct conn {
     SSL *ssl;                  /* TLS session, or NULL */
     BIO *bio;
     enum conn_state state;
+    uint32_t generation;       /* bumped at every close: events name it */
     unsigned requests;         /* served so far */
     time_t last_active;
     char peer[64];
     int peer_port;
-    struct conn *next_queued;  /* ready queue link */
-    struct conn *prev, *next;  /* list of all connections */
+    int next_free;             /* free list link (slot index), -1 at the end */
 };
 
 struct worker {
@@ -63,18 +71,24 @@ struct worker {
     bool started;
 };
 
+/* Tags in epoll_event.data.u64 besides connections (whose tag is slot+1 in
+ * the low half and the generation in the high half). */
+#define TAG_LISTEN 0u
+#define TAG_STOP UINT64_MAX
+
 struct hub_server {
     const struct hub_config *cfg;
     struct soap *master;
     int listen_fd;
     int epoll_fd;
     bool tls;
-    pthread_mutex_t lock;
-    pthread_cond_t ready;      /* signalled when the queue grows or on stop */
-    struct conn *queue_head, *queue_tail;
-    struct conn *all;
+    pthread_mutex_t lock;      /* slots' state, the free list, open_conns */
+    struct conn *slots;
+    long nslots;
+    int free_head;
     long open_conns;
-    bool stopping;
+    atomic_bool stopping;
+    atomic_long next_sweep;    /* when the next idle sweep is due (UTC seconds) */
     struct worker *workers;
     long nworkers;
 };
@@ -100,18 +114,14 @@ static double now_seconds(void)
 
 /* ------------------------------------------------------------ connections */
 
-/* Frees a connection the caller owns; it must not be in the queue. */
+static uint64_t tag_of(struct hub_server *srv, struct conn *c)
+{
+    return (uint64_t)c->generation << 32 | (uint64_t)(c - srv->slots + 1);
+}
+
+/* Closes a connection its owner holds (BUSY) and frees the slot. */
 static void conn_close(struct hub_server *srv, struct conn *c)
 {
-    pthread_mutex_lock(&srv->lock);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        srv->all = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    srv->open_conns--;
-    pthread_mutex_unlock(&srv->lock);
     if (c->ssl) {
         SSL_shutdown(c->ssl);
         SSL_free(c->ssl); /* frees the BIO too */
@@ -120,17 +130,45 @@ static void conn_close(struct hub_server *srv, struct conn *c)
         epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
         close(c->fd);
     }
+    pthread_mutex_lock(&srv->lock);
+    c->fd = -1;
+    c->ssl = NULL;
+    c->bio = NULL;
+    c->state = CONN_FREE;
+    c->generation++;
+    c->next_free = srv->free_head;
+    srv->free_head = (int)(c - srv->slots);
+    srv->open_conns--;
+    pthread_mutex_unlock(&srv->lock);
     metrics_connections_add(-1);
-    free(c);
 }
 
 static int conn_arm(struct hub_server *srv, struct conn *c, int op)
 {
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = c};
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT,
+                             .data.u64 = tag_of(srv, c)};
 
     return epoll_ctl(srv->epoll_fd, op, c->fd, &ev);
 }
 
+static void peer_of(const struct sockaddr_storage *addr, struct conn *c)
+{
+    c->peer[0] = '\0';
+    c->peer_port = 0;
+    if (addr->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+
+        inet_ntop(AF_INET, &in->sin_addr, c->peer, sizeof(c->peer));
+        c->peer_port = ntohs(in->sin_port);
+    } else if (addr->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+
+        inet_ntop(AF_INET6, &in6->sin6_addr, c->peer, sizeof(c->peer));
+        c->peer_port = ntohs(in6->sin6_port);
+    }
+}
+
+/* Accepts every pending connection into a free slot, armed in the set. */
 static void accept_new(struct hub_server *srv)
 {
     for (;;) {
@@ -146,84 +184,83 @@ static void accept_new(struct hub_server *srv)
             return;
         }
         pthread_mutex_lock(&srv->lock);
-        if (srv->open_conns >= srv->cfg->max_connections) {
+        if (srv->free_head < 0) {
             pthread_mutex_unlock(&srv->lock);
             log_warn("connection refused: %ld connections open (max-connections)",
                      srv->cfg->max_connections);
             close(fd);
             continue;
         }
-        c = calloc(1, sizeof(*c));
-        if (!c) {
+        c = &srv->slots[srv->free_head];
+        srv->free_head = c->next_free;
+        c->fd = fd;
+        c->ssl = NULL;
+        c->bio = NULL;
+        c->state = CONN_IDLE;
+        c->requests = 0;
+        c->last_active = time(NULL);
+        peer_of(&addr, c);
+        srv->open_conns++;
+        /* Armed under the lock: its first event cannot find it half set up. */
+        if (conn_arm(srv, c, EPOLL_CTL_ADD) < 0) {
+            log_warn("epoll add: %s", strerror(errno));
+            c->state = CONN_BUSY;
             pthread_mutex_unlock(&srv->lock);
-            close(fd);
+            metrics_connections_add(1);
+            conn_close(srv, c);
             continue;
         }
-        c->fd = fd;
-        c->state = CONN_IDLE;
-        c->last_active = time(NULL);
-        c->next = srv->all;
-        if (srv->all)
-            srv->all->prev = c;
-        srv->all = c;
-        srv->open_conns++;
         pthread_mutex_unlock(&srv->lock);
         metrics_connections_add(1);
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if (addr.ss_family == AF_INET) {
-            struct sockaddr_in *in = (struct sockaddr_in *)&addr;
-
-            inet_ntop(AF_INET, &in->sin_addr, c->peer, sizeof(c->peer));
-            c->peer_port = ntohs(in->sin_port);
-        } else if (addr.ss_family == AF_INET6) {
-            struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
-
-            inet_ntop(AF_INET6, &in6->sin6_addr, c->peer, sizeof(c->peer));
-            c->peer_port = ntohs(in6->sin6_port);
-        }
-        if (conn_arm(srv, c, EPOLL_CTL_ADD) < 0) {
-            log_warn("epoll add: %s", strerror(errno));
-            conn_close(srv, c);
-        }
     }
 }
 
-static void enqueue(struct hub_server *srv, struct conn *c)
+/* Takes the connection an event names, if it still is the one the event was
+ * armed for and nobody else holds it. */
+static struct conn *claim(struct hub_server *srv, uint64_t tag)
 {
+    uint64_t slot = (tag & 0xffffffffu) - 1;
+    struct conn *c = NULL;
+
+    if (slot >= (uint64_t)srv->nslots)
+        return NULL;
     pthread_mutex_lock(&srv->lock);
-    c->state = CONN_QUEUED;
-    c->next_queued = NULL;
-    if (srv->queue_tail)
-        srv->queue_tail->next_queued = c;
-    else
-        srv->queue_head = c;
-    srv->queue_tail = c;
-    pthread_cond_signal(&srv->ready);
+    if (srv->slots[slot].state == CONN_IDLE && srv->slots[slot].generation == (uint32_t)(tag >> 32)) {
+        c = &srv->slots[slot];
+        c->state = CONN_BUSY;
+    }
     pthread_mutex_unlock(&srv->lock);
+    return c;
 }
 
-/* Closes idle connections past the idle timeout (or all idle ones when
- * stopping). Runs in the main thread, which owns idle connections. */
+/* Closes idle connections past the idle timeout (all idle ones when
+ * stopping). Any worker may run it; one a second does. */
 static void sweep_idle(struct hub_server *srv, bool all)
 {
     time_t limit = time(NULL) - srv->cfg->idle_timeout;
 
-    for (;;) {
-        struct conn *victim = NULL;
+    for (long i = 0; i < srv->nslots; i++) {
+        struct conn *c = &srv->slots[i];
+        bool take;
 
         pthread_mutex_lock(&srv->lock);
-        for (struct conn *c = srv->all; c; c = c->next) {
-            if (c->state == CONN_IDLE && (all || c->last_active < limit)) {
-                victim = c;
-                c->state = CONN_BUSY; /* ours now: no event may queue it */
-                break;
-            }
-        }
+        take = c->state == CONN_IDLE && (all || c->last_active < limit);
+        if (take)
+            c->state = CONN_BUSY; /* ours now: a late event finds it taken */
         pthread_mutex_unlock(&srv->lock);
-        if (!victim)
-            return;
-        conn_close(srv, victim);
+        if (take)
+            conn_close(srv, c);
     }
+}
+
+static void maybe_sweep(struct hub_server *srv)
+{
+    long now = (long)time(NULL);
+    long due = atomic_load(&srv->next_sweep);
+
+    if (now >= due && atomic_compare_exchange_strong(&srv->next_sweep, &due, now + 1))
+        sweep_idle(srv, false);
 }
 
 /* ------------------------------------------------------------ one request */
@@ -306,56 +343,60 @@ out:
     return keep && c->fd >= 0;
 }
 
+/* Serves requests on a claimed connection while it has them, then hands it
+ * back to the set or closes it. */
+static void serve_conn(struct worker *w, struct conn *c)
+{
+    struct hub_server *srv = w->srv;
+    bool keep, rearmed = false;
+
+    metrics_busy_add(1);
+    do {
+        keep = serve_one(w, c);
+        /* TLS may hold a decrypted request already, which the socket will
+         * not announce: serve it now. */
+    } while (keep && c->ssl && SSL_pending(c->ssl) > 0 && !atomic_load(&srv->stopping));
+    metrics_busy_add(-1);
+    /* Re-armed under the lock: a sweep cannot take it half handed back. */
+    pthread_mutex_lock(&srv->lock);
+    if (keep && !atomic_load(&srv->stopping)) {
+        c->state = CONN_IDLE;
+        c->last_active = time(NULL);
+        rearmed = conn_arm(srv, c, EPOLL_CTL_MOD) == 0;
+        if (!rearmed)
+            c->state = CONN_BUSY;
+    }
+    pthread_mutex_unlock(&srv->lock);
+    if (!rearmed)
+        conn_close(srv, c);
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct hub_server *srv = w->srv;
 
-    for (;;) {
+    while (!atomic_load(&srv->stopping)) {
+        struct epoll_event ev;
+        int n = epoll_wait(srv->epoll_fd, &ev, 1, 1000);
         struct conn *c;
-        bool keep, stopping, rearmed;
 
-        pthread_mutex_lock(&srv->lock);
-        while (!srv->queue_head && !srv->stopping)
-            pthread_cond_wait(&srv->ready, &srv->lock);
-        c = srv->queue_head;
-        if (c) {
-            srv->queue_head = c->next_queued;
-            if (!srv->queue_head)
-                srv->queue_tail = NULL;
-            c->state = CONN_BUSY;
+        if (n < 0 && errno != EINTR) {
+            log_error("epoll_wait: %s", strerror(errno));
+            break;
         }
-        stopping = srv->stopping;
-        pthread_mutex_unlock(&srv->lock);
-        if (!c)
-            break; /* stopping and nothing queued */
-        if (stopping) {
-            conn_close(srv, c); /* not yet started: refused */
+        maybe_sweep(srv);
+        if (n <= 0)
+            continue;
+        if (ev.data.u64 == TAG_STOP)
+            break;
+        if (ev.data.u64 == TAG_LISTEN) {
+            accept_new(srv);
             continue;
         }
-        metrics_busy_add(1);
-        keep = serve_one(w, c);
-        metrics_busy_add(-1);
-        /* TLS may hold a decrypted request already: serve it without waiting
-         * for the socket to become readable again. */
-        if (keep && c->ssl && SSL_pending(c->ssl) > 0) {
-            enqueue(srv, c);
-            continue;
-        }
-        /* Re-arming under the lock: the poller can neither queue nor sweep
-         * the connection before it is fully handed back. */
-        rearmed = false;
-        pthread_mutex_lock(&srv->lock);
-        if (keep && !srv->stopping) {
-            c->state = CONN_IDLE;
-            c->last_active = time(NULL);
-            rearmed = conn_arm(srv, c, EPOLL_CTL_MOD) == 0;
-            if (!rearmed)
-                c->state = CONN_BUSY;
-        }
-        pthread_mutex_unlock(&srv->lock);
-        if (!rearmed)
-            conn_close(srv, c);
+        c = claim(srv, ev.data.u64);
+        if (c)
+            serve_conn(w, c);
     }
     return NULL;
 }
@@ -436,15 +477,27 @@ int server_start(struct hub_server **out, const struct hub_config *cfg,
                  const struct db_config *db, const struct api_settings *settings)
 {
     struct hub_server *srv = calloc(1, sizeof(*srv));
-    struct epoll_event ev = {.events = EPOLLIN};
+    /* One worker wakes per new connection; every worker wakes to stop. */
+    struct epoll_event listen_ev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = TAG_LISTEN};
+    struct epoll_event stop_ev = {.events = EPOLLIN, .data.u64 = TAG_STOP};
 
     if (!srv)
         return -1;
     srv->cfg = cfg;
     srv->listen_fd = -1;
     srv->epoll_fd = -1;
+    srv->free_head = -1;
     pthread_mutex_init(&srv->lock, NULL);
-    pthread_cond_init(&srv->ready, NULL);
+    srv->nslots = cfg->max_connections;
+    srv->slots = calloc((size_t)srv->nslots, sizeof(*srv->slots));
+    if (!srv->slots)
+        goto fail;
+    for (long i = srv->nslots - 1; i >= 0; i--) {
+        srv->slots[i].fd = -1;
+        srv->slots[i].state = CONN_FREE;
+        srv->slots[i].next_free = srv->free_head;
+        srv->free_head = (int)i;
+    }
     /* UTF-8 strings kept as UTF-8; strict XML validation; no id/href graphs. */
     srv->master = soap_new1(SOAP_C_UTFSTRING | SOAP_XML_STRICT | SOAP_XML_TREE |
                             SOAP_IO_KEEPALIVE);
@@ -462,14 +515,11 @@ int server_start(struct hub_server **out, const struct hub_config *cfg,
         goto fail;
     srv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (srv->epoll_fd < 0 || stop_fd < 0)
+    if (srv->epoll_fd < 0 || stop_fd < 0 ||
+        epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, srv->listen_fd, &listen_ev) < 0 ||
+        epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, stop_fd, &stop_ev) < 0)
         goto fail;
-    ev.data.ptr = &srv->listen_fd;
-    if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, srv->listen_fd, &ev) < 0)
-        goto fail;
-    ev.data.ptr = &stop_fd;
-    if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, stop_fd, &ev) < 0)
-        goto fail;
+    atomic_store(&srv->next_sweep, (long)time(NULL) + 1);
     srv->nworkers = cfg->threads;
     srv->workers = calloc((size_t)srv->nworkers, sizeof(*srv->workers));
     if (!srv->workers)
@@ -500,49 +550,29 @@ fail:
     return -1;
 }
 
-int server_run(struct hub_server *srv)
+/* Stops the workers once: they finish the request they are serving. */
+static void join_workers(struct hub_server *srv)
 {
-    struct epoll_event events[64];
-    time_t last_sweep = time(NULL);
-
-    for (;;) {
-        int n = epoll_wait(srv->epoll_fd, events, 64, 1000);
-        bool stop = false;
-
-        if (n < 0 && errno != EINTR) {
-            log_error("epoll_wait: %s", strerror(errno));
-            break;
-        }
-        for (int i = 0; i < n; i++) {
-            void *tag = events[i].data.ptr;
-
-            if (tag == &srv->listen_fd)
-                accept_new(srv);
-            else if (tag == &stop_fd)
-                stop = true;
-            else
-                enqueue(srv, tag);
-        }
-        if (stop)
-            break;
-        if (time(NULL) != last_sweep) {
-            last_sweep = time(NULL);
-            sweep_idle(srv, false);
-        }
-    }
-    log_info("stopping: refusing new connections, finishing requests in progress");
-    epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, srv->listen_fd, NULL);
-    pthread_mutex_lock(&srv->lock);
-    srv->stopping = true;
-    pthread_cond_broadcast(&srv->ready);
-    pthread_mutex_unlock(&srv->lock);
-    sweep_idle(srv, true);
-    for (long i = 0; i < srv->nworkers; i++) {
+    server_request_stop();
+    atomic_store(&srv->stopping, true);
+    for (long i = 0; srv->workers && i < srv->nworkers; i++) {
         if (srv->workers[i].started) {
             pthread_join(srv->workers[i].thread, NULL);
             srv->workers[i].started = false;
         }
     }
+}
+
+int server_run(struct hub_server *srv)
+{
+    struct pollfd p = {.fd = stop_fd, .events = POLLIN};
+
+    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+        ;
+    log_info("stopping: refusing new connections, finishing requests in progress");
+    atomic_store(&srv->stopping, true);
+    epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, srv->listen_fd, NULL);
+    join_workers(srv);
     sweep_idle(srv, true);
     log_info("stopped");
     return 0;
@@ -552,18 +582,14 @@ void server_free(struct hub_server *srv)
 {
     if (!srv)
         return;
-    pthread_mutex_lock(&srv->lock);
-    srv->stopping = true;
-    pthread_cond_broadcast(&srv->ready);
-    pthread_mutex_unlock(&srv->lock);
-    for (long i = 0; i < srv->nworkers; i++)
-        if (srv->workers && srv->workers[i].started)
-            pthread_join(srv->workers[i].thread, NULL);
-    while (srv->all) {
-        struct conn *c = srv->all;
+    join_workers(srv);
+    for (long i = 0; srv->slots && i < srv->nslots; i++) {
+        struct conn *c = &srv->slots[i];
 
-        c->state = CONN_BUSY;
-        conn_close(srv, c);
+        if (c->state != CONN_FREE) {
+            c->state = CONN_BUSY;
+            conn_close(srv, c);
+        }
     }
     if (srv->workers)
         free_workers(srv);
@@ -578,7 +604,7 @@ void server_free(struct hub_server *srv)
         soap_end(srv->master);
         soap_free(srv->master);
     }
-    pthread_cond_destroy(&srv->ready);
+    free(srv->slots);
     pthread_mutex_destroy(&srv->lock);
     free(srv);
 }
