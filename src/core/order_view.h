@@ -37,6 +37,7 @@ struct order_header {
     unsigned char content_hash[32];
     int64_t created_at;                  /* UTC seconds */
     int64_t updated_at;
+    bool has_changes;                    /* change requests exist (read them only then) */
 };
 
 struct order_line_view {

@@ -18,7 +18,8 @@
     "COALESCE(DATE_FORMAT(o.requested_delivery_date, '%Y-%m-%d'), ''), COALESCE(o.note, ''), " \
     "o.currency, o.total_amount, o.shipped_amount, o.invoiced_amount, o.paid_amount, "        \
     "o.content_hash, TIMESTAMPDIFF(SECOND, '1970-01-01', o.created_at), "                    \
-    "TIMESTAMPDIFF(SECOND, '1970-01-01', o.updated_at) "
+    "TIMESTAMPDIFF(SECOND, '1970-01-01', o.updated_at), "                                    \
+    "EXISTS (SELECT 1 FROM change_request c WHERE c.order_id = o.order_id) "
 #define HEADER_FROM                                                                           \
     "FROM purchase_order o JOIN party s ON s.party_id = o.seller_party_id "                  \
     "JOIN party b ON b.party_id = o.buyer_party_id "
@@ -56,6 +57,7 @@ static void bind_header(struct header_binding *hb, struct order_header *h)
     col_bin(c, h->content_hash, sizeof(h->content_hash));
     col_i64(c, &h->created_at);
     col_i64(c, &h->updated_at);
+    col_bool(c, &h->has_changes);
 }
 
 /* After a fetch: the status text into the enum. */

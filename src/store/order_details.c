@@ -50,11 +50,15 @@ DB_SQL(q_invoices,
        "SELECT i.order_id, i.invoice_id, i.invoice_no, DATE_FORMAT(i.invoice_date, '%Y-%m-%d'), "
        "i.amount, i.paid_amount FROM invoice i " IDS_JOIN("i") "ORDER BY i.order_id, i.invoice_id");
 
-/* The batch: its views, and their ids as JSON for the queries. */
+/* The batch: its views, their ids as JSON for the queries, and which parts
+ * any of them has at all (the header tells), so empty parts cost no query. */
 struct batch {
     struct order_view *views;
     size_t n;
     const char *ids_json;
+    bool any_changes;
+    bool any_shipments;
+    bool any_invoices;
 };
 
 static struct order_view *view_of(const struct batch *b, int64_t order_id)
@@ -360,7 +364,7 @@ static int load_invoices(struct db_conn *db, const struct batch *b)
 
 int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n)
 {
-    struct batch b = {views, n, NULL};
+    struct batch b = {views, n, NULL, false, false, false};
     struct jbuf j;
     int rc;
 
@@ -379,9 +383,15 @@ int store_order_details_many(struct db_conn *db, struct order_view *views, size_
         return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
     }
     b.ids_json = j.data;
+    for (size_t i = 0; i < n; i++) {
+        b.any_changes |= views[i].h.has_changes;
+        b.any_shipments |= views[i].h.shipped > 0;
+        b.any_invoices |= views[i].h.invoiced > 0;
+    }
     if ((rc = load_lines(db, &b)) < 0 || (rc = load_history(db, &b)) < 0 ||
-        (rc = load_changes(db, &b)) < 0 || (rc = load_shipments(db, &b)) < 0 ||
-        (rc = load_invoices(db, &b)) < 0) {
+        (b.any_changes && (rc = load_changes(db, &b)) < 0) ||
+        (b.any_shipments && (rc = load_shipments(db, &b)) < 0) ||
+        (b.any_invoices && (rc = load_invoices(db, &b)) < 0)) {
         jbuf_free(&j);
         return rc;
     }
