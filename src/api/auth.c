@@ -15,6 +15,21 @@
 #define PASSWORD_DIGEST_TYPE \
     "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest"
 
+/* True when a SOAPAction names op: "urn:eoshub:v1#Op", quoted or not. */
+static bool action_matches(const char *action, const char *op)
+{
+    static const char prefix[] = "urn:eoshub:v1#";
+    size_t len = strlen(action);
+
+    if (len >= 2 && action[0] == '"' && action[len - 1] == '"') {
+        action++;
+        len -= 2;
+    }
+    return len == sizeof(prefix) - 1 + strlen(op) &&
+           strncmp(action, prefix, sizeof(prefix) - 1) == 0 &&
+           strncmp(action + sizeof(prefix) - 1, op, strlen(op)) == 0;
+}
+
 /* Reads the UsernameToken of the wsse:Security header, else HTTP Basic. */
 static void read_credentials(struct soap *soap, struct credentials *cred)
 {
@@ -60,6 +75,13 @@ int api_begin(struct soap *soap, enum api_op op, struct svc_ctx *ctx)
     w->call.op = op;
     ctx->db = w->db;
     ctx->who = NULL;
+    /* A SOAPAction, when sent, must name the operation of the body: a proxy
+     * or firewall deciding on the action must not be told one thing while
+     * the hub does another. */
+    if (!str_empty(soap->action) && !action_matches(soap->action, api_ops[op].name))
+        return api_fail(soap, EOS_EMALFORMED, NULL,
+                        "the SOAPAction does not name the operation of the body (%s)",
+                        api_ops[op].name);
     if (roles == 0) {
         soap->header = NULL;
         return SOAP_OK;

@@ -261,12 +261,27 @@ static const char *element_path(struct soap *soap, const struct api_call *c, con
     return len ? soap_strdup(soap, path) : NULL;
 }
 
-/* The element gSOAP was reading, without its prefix, for the fault's field. */
+/* The element gSOAP was reading, without its prefix, for the fault's field.
+ * The tag comes from the request: it is reduced to XML name characters (and
+ * cut short) so a fault never echoes bytes that would break its own XML. */
 static const char *local_name(const char *tag)
 {
+    static _Thread_local char clean[49];
     const char *colon = tag ? strchr(tag, ':') : NULL;
+    const char *p = colon ? colon + 1 : tag;
+    size_t n = 0;
 
-    return colon ? colon + 1 : tag;
+    if (!p)
+        return NULL;
+    for (; *p && n < sizeof(clean) - 1; p++) {
+        char c = *p;
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '_' || c == '-' || c == '.')
+            clean[n++] = c;
+    }
+    clean[n] = '\0';
+    return clean;
 }
 
 static bool is_request_element(const char *name)

@@ -146,5 +146,18 @@ int routes_get(struct soap *soap)
         len = metrics_render(buf, size);
         return send_body(soap, "text/plain; version=0.0.4", buf, len);
     }
+    if (strncmp(path, "/eos", 4) == 0 && (path[4] == '\0' || path[4] == '?')) {
+        /* GET on the endpoint itself: a fault like every other method but
+         * POST, not an HTTP error page. */
+        if (w)
+            w->call.http_get = false;
+        return SOAP_GET_METHOD;
+    }
     return 404;
+}
+
+int routes_refuse(struct soap *soap)
+{
+    (void)soap;
+    return 405;
 }

@@ -18,4 +18,7 @@ void routes_free(void);
 /* The fget hook. */
 int routes_get(struct soap *soap);
 
+/* The fhead and fopt hooks: HEAD and OPTIONS are not served (405). */
+int routes_refuse(struct soap *soap);
+
 #endif

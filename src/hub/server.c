@@ -311,8 +311,8 @@ static bool serve_one(struct worker *w, struct conn *c)
     }
     /* What is left of the keep-alive budget; gSOAP lowers it to 0 when the
      * client asks to close, and then closes after the response. */
-    soap->keep_alive = (int)(srv->cfg->max_keepalive - c->requests);
     c->requests++;
+    soap->keep_alive = (int)(srv->cfg->max_keepalive - c->requests);
     if (api_serve_one(soap) == SOAP_EOF) {
         keep = false; /* the client closed its idle connection: nothing to log */
         goto out;
@@ -449,6 +449,8 @@ static void configure_soap(struct soap *soap, const struct hub_config *cfg)
     soap->max_keep_alive = (int)cfg->max_keepalive;
     soap->bind_flags = SO_REUSEADDR;
     soap->fget = routes_get;
+    soap->fhead = routes_refuse;
+    soap->fopt = routes_refuse;
     soap->fseterror = api_seterror;
     soap->fpreparerecv = api_body_guard;
     soap->feltbegin = api_path_begin;
@@ -571,7 +573,11 @@ int server_run(struct hub_server *srv)
         ;
     log_info("stopping: refusing new connections, finishing requests in progress");
     atomic_store(&srv->stopping, true);
+    /* Closed, not just forgotten: the kernel would go on accepting. */
     epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, srv->listen_fd, NULL);
+    close(srv->listen_fd);
+    srv->listen_fd = -1;
+    srv->master->master = SOAP_INVALID_SOCKET;
     join_workers(srv);
     sweep_idle(srv, true);
     log_info("stopped");

@@ -153,7 +153,9 @@ static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
 
     if (!cred->secure && !s->allow_plaintext) {
         log_info("auth: plaintext password refused without TLS for %s", cred->username);
-        return eos_err_set(EOS_EAUTH_FAILED, NULL,
+        /* A policy refusal, not a wrong guess: EOS_EAUTH_REQUIRED keeps it out
+         * of the lockout count; the client is told AUTH_FAILED all the same. */
+        return eos_err_set(EOS_EAUTH_REQUIRED, NULL,
                            "passwords in clear text are accepted only over TLS; use HTTPS "
                            "or PasswordDigest");
     }
@@ -274,6 +276,10 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
     }
     rc = cred->kind == CRED_DIGEST ? check_digest(ctx, s, cred, out)
                                    : check_password(ctx, s, cred, out);
+    if (rc == EOS_EAUTH_REQUIRED)
+        return eos_err_set(EOS_EAUTH_FAILED, NULL, "%s", "passwords in clear text are accepted "
+                                                         "only over TLS; use HTTPS or "
+                                                         "PasswordDigest");
     if (rc == EOS_EAUTH_FAILED) {
         char message[EOS_ERR_MSG_MAX];
 
