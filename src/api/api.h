@@ -31,6 +31,35 @@
 struct api_settings {
     struct auth_settings auth;
     const char *service_version;
+    unsigned long long max_message; /* bytes of one request body */
+    int max_depth;                  /* XML nesting levels */
+};
+
+/* What the request guard (guard.c) knows about the request so far. */
+struct guard {
+    bool headers_done;
+    unsigned header_len;          /* bytes of headers seen */
+    char header[8192];            /* the first of them, for Content-Length */
+    uint32_t tail;                /* the last four header bytes */
+    bool has_length;
+    unsigned long long remaining; /* body bytes still to come (Content-Length) */
+    bool chunked;
+    int chunk_state;              /* chunked framing: size line, data, CRLF, trailer */
+    unsigned long long chunk_left;
+    bool chunk_skip;              /* skipping a chunk extension or CR to the LF */
+    int utf8_need;
+    unsigned long utf8_cp, utf8_min;
+    int state;                    /* the lexer's state (enum lex in guard.c) */
+    int match;
+    int cdata;
+    char pi[64];
+    unsigned pi_len;
+    unsigned char last, quote;
+    bool end_tag, in_quote, root_closed;
+    int attributes;
+    int depth;
+    char entity[16];
+    unsigned entity_len;
 };
 
 #define API_PATH_DEPTH 12
@@ -40,7 +69,8 @@ struct api_call {
     enum api_op op;
     bool http_get;      /* a GET served by the routes, not a SOAP request */
     int error;          /* the eos_err code of the fault answered; 0: none */
-    const char *refusal;  /* why the body guard stopped the parse, or NULL */
+    const char *refusal;  /* why the guard stopped the request, or NULL */
+    int refusal_code;     /* and the fault it calls for */
     /* Where the parser is, for faults that name the element: the open
      * elements' local names and their positions among same-named siblings. */
     int depth;
@@ -48,8 +78,8 @@ struct api_call {
     int position[API_PATH_DEPTH];
     char last_closed[API_PATH_DEPTH][48]; /* per depth: the sibling that closed last */
     int last_position[API_PATH_DEPTH];
-    size_t body_bytes;    /* body bytes seen by the guard */
-    int guard_state;      /* the guard's scanner state across chunks */
+    unsigned long long body_bytes; /* body bytes seen by the guard */
+    struct guard guard;
     char user[65];      /* "" until authenticated */
     char party[33];
 };
@@ -61,6 +91,7 @@ struct api_worker {
     bool secure;                          /* the current connection is TLS */
     struct api_call call;
     struct principal who;                 /* valid after api_begin */
+    size_t (*next_recv)(struct soap *, char *, size_t); /* what the guard reads from */
 };
 
 /* Starts an operation: records it, authenticates and authorizes the caller
@@ -84,11 +115,12 @@ int api_fail(struct soap *soap, int code, const char *field, const char *fmt, ..
  * (nothing to log), SOAP_OK otherwise. */
 int api_serve_one(struct soap *soap);
 
-/* gSOAP's fpreparerecv hook: looks at the request body as it arrives and
- * stops the parse at once for what no SOAP message of ours contains: a
- * DOCTYPE or entity declaration (WS-I BP R1008; gSOAP would otherwise turn
- * unknown entities into 0x7F) and UTF-16 text. */
-int api_body_guard(struct soap *soap, const char *buf, size_t len);
+/* Puts the request guard (guard.c) between gSOAP and the connection: it
+ * reads through soap's current frecv and refuses hostile bytes as they come. */
+void api_guard_install(struct soap *soap, struct api_worker *w);
+
+/* The guard's frecv. */
+size_t api_guarded_recv(struct soap *soap, char *buf, size_t len);
 
 /* gSOAP's feltbegin and feltendin hooks: keep the element path of the
  * request being read, so a refused value is named like line[2]/quantity. */

@@ -305,7 +305,7 @@ void api_seterror(struct soap *soap, const char **code, const char **string)
         return;
     err = map_soap_error(soap->error, &message);
     if (w && w->call.refusal) {
-        err = EOS_EMALFORMED;
+        err = w->call.refusal_code ? w->call.refusal_code : EOS_EMALFORMED;
         message = w->call.refusal;
     } else if (!str_empty(name) && !is_request_element(name)) {
         /* A value or an element gSOAP refused while reading: name it by its
@@ -353,38 +353,4 @@ void api_seterror(struct soap *soap, const char **code, const char **string)
                                    : (soap->version == 2 ? "SOAP-ENV:Receiver" : "SOAP-ENV:Server");
     *string = message;
     set_detail(soap, err, message, field ? soap_strdup(soap, field) : NULL);
-}
-
-int api_body_guard(struct soap *soap, const char *buf, size_t len)
-{
-    struct api_worker *w = soap->user;
-    struct api_call *call;
-
-    if (!w)
-        return SOAP_OK;
-    call = &w->call;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)buf[i];
-
-        /* UTF-16 (or UCS-4) announces itself in its first bytes: a byte order
-         * mark, or a NUL beside the opening '<'. */
-        if (call->body_bytes + i < 2 && (c == 0xfe || c == 0xff || c == 0)) {
-            call->refusal = "only UTF-8 requests are accepted";
-            return SOAP_SYNTAX_ERROR;
-        }
-        /* States: 0 nothing, 1 after '<', 2 after "<!". "<!--" (comment) and
-         * "<![CDATA[" pass; "<!D" (DOCTYPE) and "<!E" (ENTITY) do not. */
-        if (call->guard_state == 2 && (c == 'D' || c == 'E' || c == 'A' || c == 'N')) {
-            call->refusal = "DOCTYPE and entity declarations are not allowed (WS-I BP R1008)";
-            return SOAP_SYNTAX_ERROR;
-        }
-        if (c == '<')
-            call->guard_state = 1;
-        else if (call->guard_state == 1 && c == '!')
-            call->guard_state = 2;
-        else
-            call->guard_state = 0;
-    }
-    call->body_bytes += len;
-    return SOAP_OK;
 }

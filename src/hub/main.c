@@ -37,6 +37,8 @@ static int load_settings(struct api_settings *settings, const struct hub_config 
     settings->auth.max_failures = (int)cfg->auth_max_failures;
     settings->auth.lockout_window = (int)cfg->auth_lockout;
     settings->service_version = SERVICE_VERSION;
+    settings->max_message = (unsigned long long)cfg->max_message;
+    settings->max_depth = (int)cfg->max_depth;
     if (cfg->secret_key_file[0] &&
         secret_key_load(&settings->auth.key, cfg->secret_key_file) < 0) {
         fprintf(stderr, "eos-hub: %s: %s\n", cfg->secret_key_file, eos_err_message());

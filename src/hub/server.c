@@ -436,6 +436,26 @@ static int posthdr(struct soap *soap, const char *key, const char *value)
     return gsoap_posthdr(soap, key, value);
 }
 
+/* gSOAP's fclosesocket: after a fault, the client may still be sending (a
+ * body over the limit, a refused request): closing at once would make the
+ * kernel reset the connection and lose the fault on its way. Stop writing,
+ * read and drop what still comes for a moment, then close. */
+static int linger_close(struct soap *soap, SOAP_SOCKET fd)
+{
+    struct api_worker *w = soap->user;
+
+    if (w && (w->call.refusal || w->call.error)) {
+        char sink[4096];
+        double until = now_seconds() + 0.5;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+
+        shutdown(fd, SHUT_WR);
+        while (now_seconds() < until && poll(&p, 1, 100) > 0 && recv(fd, sink, sizeof(sink), 0) > 0)
+            ;
+    }
+    return close(fd) == 0 ? SOAP_OK : SOAP_EOF;
+}
+
 static void configure_soap(struct soap *soap, const struct hub_config *cfg)
 {
     soap->recv_timeout = (int)cfg->recv_timeout;
@@ -452,7 +472,7 @@ static void configure_soap(struct soap *soap, const struct hub_config *cfg)
     soap->fhead = routes_refuse;
     soap->fopt = routes_refuse;
     soap->fseterror = api_seterror;
-    soap->fpreparerecv = api_body_guard;
+    soap->fclosesocket = linger_close;
     soap->feltbegin = api_path_begin;
     soap->feltendin = api_path_end;
     gsoap_posthdr = soap->fposthdr;
@@ -536,6 +556,7 @@ int server_start(struct hub_server **out, const struct hub_config *cfg,
         if (!w->soap || !w->api.db)
             goto fail;
         w->soap->user = &w->api;
+        api_guard_install(w->soap, &w->api);
         /* Connect now so the first requests do not pay for it; a database
          * that is away is retried on use. */
         (void)db_ensure(w->api.db);

@@ -70,6 +70,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     auth_settings_defaults(&settings.auth);
     settings.auth.allow_plaintext = true;
     settings.service_version = "fuzz";
+    settings.max_message = 1 << 20;
+    settings.max_depth = 24;
     worker.db = db_new(&db);
     worker.settings = &settings;
     soap = soap_new1(SOAP_C_UTFSTRING | SOAP_XML_STRICT | SOAP_XML_TREE);
@@ -82,10 +84,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     soap->maxlength = 1 << 20;
     soap->fget = routes_get;
     soap->fseterror = api_seterror;
-    soap->fpreparerecv = api_body_guard;
     soap->feltbegin = api_path_begin;
     soap->feltendin = api_path_end;
     soap->frecv = fuzz_recv;
+    api_guard_install(soap, &worker);
     soap->fsend = fuzz_send;
     soap->fclosesocket = fuzz_close;
     return 0;
