@@ -3,7 +3,8 @@
 #   make            generate the gSOAP stubs from wsdl/ and build eos-hub and eosctl (build/release)
 #   make run        deps, build, private MariaDB, migrate, demo data, then eos-hub in the foreground
 #   make test       deps, sanitizer build (build/asan), private test database, every suite
-#   make bench      (see issue 7) load benchmark against a -O2 hub
+#   make bench      load benchmark against a -O2 hub: throughput, p99, RSS, ratios (docs/benchmarks.md)
+#   make cluster-test  Galera cluster, 2 hubs and HAProxy on this machine, with kills (INSTALL)
 #   make clean      remove build/ and generated/
 #   make deps       install the Debian packages the project needs (as root) or print the command
 #   make db-start / db-stop    the private MariaDB under var/
@@ -158,6 +159,10 @@ $(CTL_BIN): $(BUILD)/tools/eosctl.o $(BUILD)/libeos.a
 
 # ---------------------------------------------------------------- tests
 
+# Programs compiled and linked in one step: their .d files add headers to the
+# prerequisites, which must not reach the compiler's command line.
+LINK_INPUTS = $(filter %.c %.o %.a,$^)
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 DB_TESTS := $(patsubst tests/db/%.c,$(BUILD)/tests/db/%,$(wildcard tests/db/test_*.c))
 API_TESTS := $(patsubst tests/api/%.c,$(BUILD)/tests/api/%,$(wildcard tests/api/test_*.c))
@@ -166,21 +171,21 @@ DB_FIXTURE_SRC := $(filter-out tests/db/test_%,$(wildcard tests/db/*.c))
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libeos.a
 	@mkdir -p $(dir $@)
-	$(call say,TEST,$@)$(CC) $(CF_PLAIN) -Itests -o $@ $^ $(CUNIT_LIBS) $(BASE_LIBS) $(LDFLAGS_ALL)
+	$(call say,TEST,$@)$(CC) $(CF_PLAIN) -Itests -o $@ $(LINK_INPUTS) $(CUNIT_LIBS) $(BASE_LIBS) $(LDFLAGS_ALL)
 
 $(BUILD)/tests/db/%: tests/db/%.c $(DB_FIXTURE_SRC) $(BUILD)/libeos.a
 	@mkdir -p $(dir $@)
-	$(call say,TEST,$@)$(CC) $(CF_STORE) -Itests -o $@ $^ $(CUNIT_LIBS) $(BASE_LIBS) $(LDFLAGS_ALL)
+	$(call say,TEST,$@)$(CC) $(CF_STORE) -Itests -o $@ $(LINK_INPUTS) $(CUNIT_LIBS) $(BASE_LIBS) $(LDFLAGS_ALL)
 
 $(BUILD)/tests/api/%: tests/api/%.c $(API_FIXTURE_SRC) $(NSMAP_OBJ) $(BUILD)/libeossoap.a $(BUILD)/libeos.a
 	@mkdir -p $(dir $@)
-	$(call say,TEST,$@)$(CC) $(CF_SOAP) $(MARIADB_CFLAGS) -Itests -o $@ $^ $(CUNIT_LIBS) $(ALL_LIBS) $(LDFLAGS_ALL)
+	$(call say,TEST,$@)$(CC) $(CF_SOAP) $(MARIADB_CFLAGS) -Itests -o $@ $(LINK_INPUTS) $(CUNIT_LIBS) $(ALL_LIBS) $(LDFLAGS_ALL)
 
 test-binaries: all $(UNIT_TESTS) $(DB_TESTS) $(API_TESTS)
 
 # The fuzz target (MODE=fuzz): raw bytes through the real serve path.
 $(BUILD)/fuzz_serve: tests/fuzz/fuzz_serve.c $(NSMAP_OBJ) $(BUILD)/libeossoap.a $(BUILD)/libeos.a
-	$(call say,FUZZ,$@)$(CC) $(CF_SOAP) $(MARIADB_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
+	$(call say,FUZZ,$@)$(CC) $(CF_SOAP) $(MARIADB_CFLAGS) -fsanitize=fuzzer -o $@ $(LINK_INPUTS) \
 		$(ALL_LIBS) $(LDFLAGS_ALL)
 
 FUZZ_SECONDS ?= 300
@@ -190,6 +195,12 @@ FUZZ_SECONDS ?= 300
 fuzz: deps
 	$(MAKE) MODE=fuzz build/fuzz/fuzz_serve
 	scripts/fuzz build/fuzz/fuzz_serve $(FUZZ_SECONDS)
+
+# A Galera cluster of three nodes, HAProxy and two hubs on this machine, with
+# nodes and hubs killed under load (scripts/cluster, tests/cluster/run.sh).
+cluster-test: deps
+	$(MAKE) MODE=release all
+	tests/cluster/run.sh
 
 # `make test` re-enters make with MODE=asan so the sanitizer build sits beside
 # the release one.
@@ -221,7 +232,8 @@ clean:
 format-check:
 	clang-format --dry-run --Werror $(shell git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
 
-.PHONY: all test check-asan test-binaries deps db-start db-stop run clean format-check fuzz
+.PHONY: all test check-asan test-binaries deps db-start db-stop run clean format-check fuzz \
+	cluster-test
 
 include mk/bench.mk
 

@@ -33,6 +33,7 @@ struct api_settings {
     const char *service_version;
     unsigned long long max_message; /* bytes of one request body */
     int max_depth;                  /* XML nesting levels */
+    const char *trusted_proxies;    /* comma-separated addresses, or "" */
 };
 
 /* What the request guard (guard.c) knows about the request so far. */
@@ -44,6 +45,8 @@ struct guard {
     bool has_length;
     unsigned long long remaining; /* body bytes still to come (Content-Length) */
     bool chunked;
+    bool compressed;              /* Content-Encoding gzip or deflate: lexed once inflated */
+    unsigned long long inflated;  /* bytes gSOAP inflated so far */
     int chunk_state;              /* chunked framing: size line, data, CRLF, trailer */
     unsigned long long chunk_left;
     bool chunk_skip;              /* skipping a chunk extension or CR to the LF */
@@ -58,6 +61,11 @@ struct guard {
     bool end_tag, in_quote, root_closed;
     int attributes;
     int depth;
+    bool in_body;                 /* inside the SOAP Body */
+    char name[16];                /* the start of the current tag's name */
+    unsigned name_len;
+    bool name_done;               /* the tag's name has been read */
+    unsigned body_elements;       /* start tags inside the Body's children */
     char entity[16];
     unsigned entity_len;
 };
@@ -79,6 +87,7 @@ struct api_call {
     char last_closed[API_PATH_DEPTH][48]; /* per depth: the sibling that closed last */
     int last_position[API_PATH_DEPTH];
     unsigned long long body_bytes; /* body bytes seen by the guard */
+    unsigned body_elements; /* elements inside the Body gSOAP read as elements */
     struct guard guard;
     char user[65];      /* "" until authenticated */
     char party[33];
@@ -121,6 +130,11 @@ void api_guard_install(struct soap *soap, struct api_worker *w);
 
 /* The guard's frecv. */
 size_t api_guarded_recv(struct soap *soap, char *buf, size_t len);
+
+/* After gSOAP has read the request: refuses (MALFORMED_REQUEST) markup that
+ * gSOAP took as the text of a string field, which the guard saw as elements
+ * gSOAP never read as elements. Returns 0 or an eos_err code, error set. */
+int api_guard_markup(const struct api_worker *w);
 
 /* gSOAP's feltbegin and feltendin hooks: keep the element path of the
  * request being read, so a refused value is named like line[2]/quantity. */

@@ -180,6 +180,10 @@ int api_path_begin(struct soap *soap, const char *tag)
         return SOAP_OK;
     c = &w->call;
     d = c->depth++;
+    /* Envelope 0, Body 1: what gSOAP reads as elements below the Body, for
+     * api_guard_markup. */
+    if (d >= 2 && strcmp(c->open[1], "Body") == 0)
+        c->body_elements++;
     if (d < 0 || d >= API_PATH_DEPTH)
         return SOAP_OK;
     snprintf(c->open[d], sizeof(c->open[d]), "%s", name);

@@ -18,6 +18,12 @@
  *   - nesting deeper than the limit, more than 64 attributes on one tag, and
  *     anything but blanks after the root element.
  *
+ * A compressed body (Content-Encoding gzip or deflate) is lexed as gSOAP
+ * inflates it, in the fpreparerecv hook, and the limit then counts what it
+ * inflates to. The guard also counts the elements inside the Body, so that
+ * markup gSOAP swallows as the text of a string field is found afterwards
+ * (api_guard_markup).
+ *
  * It is a lexer, not a parser: it keeps a few bytes of state and builds
  * nothing. gSOAP still parses (and validates against the schema) what passes.
  */
@@ -90,6 +96,9 @@ static size_t scan_headers(struct api_worker *w, const char *buf, size_t len)
         } else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0 &&
                    strcasestr(line, "chunked") != NULL) {
             g->chunked = true;
+        } else if (strncasecmp(line, "Content-Encoding:", 17) == 0 &&
+                   (strcasestr(line, "gzip") != NULL || strcasestr(line, "deflate") != NULL)) {
+            g->compressed = true;
         }
     }
     if (g->has_length && !g->chunked && g->remaining > w->settings->max_message)
@@ -195,6 +204,32 @@ static int check_declaration(struct api_call *c)
     return refuse(c, EOS_EMALFORMED, "only UTF-8 requests are accepted");
 }
 
+/* The local name of the tag being read: what follows the last ':', cut
+ * short (and so matching nothing) when longer than the buffer. */
+static void name_step(struct guard *g, unsigned char b)
+{
+    if (b == ':') {
+        g->name_len = 0;
+    } else if (g->name_len < sizeof(g->name) - 1) {
+        g->name[g->name_len++] = (char)b;
+    } else {
+        g->name_len = sizeof(g->name); /* too long to be a name we look for */
+    }
+}
+
+/* A start tag just ended (depth is its parent's): the Body's children and
+ * their descendants are counted, to be matched against what gSOAP read as
+ * elements. */
+static void start_tag(struct guard *g)
+{
+    int level = g->depth + 1; /* Envelope 1, Body 2, the operation's element 3 */
+
+    if (level == 2)
+        g->in_body = g->name_len == 4 && memcmp(g->name, "Body", 4) == 0;
+    else if (level >= 3 && g->in_body)
+        g->body_elements++;
+}
+
 /* One body byte through the lexer. */
 static int lex_step(struct api_worker *w, unsigned char b)
 {
@@ -228,6 +263,10 @@ static int lex_step(struct api_worker *w, unsigned char b)
             g->end_tag = b == '/';
             g->last = b;
             g->attributes = 0;
+            g->name_len = 0;
+            g->name_done = g->end_tag;
+            if (!g->end_tag)
+                name_step(g, b);
         }
         return 0;
     case LX_BANG: {
@@ -278,6 +317,13 @@ static int lex_step(struct api_worker *w, unsigned char b)
         g->last = b;
         return 0;
     case LX_TAG:
+        if (!g->name_done && b != '>' && b != '/' && b != ' ' && b != '\t' && b != '\r' &&
+            b != '\n') {
+            name_step(g, b);
+            g->last = b;
+            return 0;
+        }
+        g->name_done = true;
         if (b == '"' || b == '\'') {
             g->quote = b;
             g->state = LX_QUOTE;
@@ -287,9 +333,14 @@ static int lex_step(struct api_worker *w, unsigned char b)
         } else if (b == '>') {
             g->state = LX_TEXT;
             if (g->end_tag) {
+                if (g->depth == 2)
+                    g->in_body = false;
                 if (g->depth > 0 && --g->depth == 0)
                     g->root_closed = true;
-            } else if (g->last != '/') {
+                return 0;
+            }
+            start_tag(g);
+            if (g->last != '/') {
                 if (++g->depth > w->settings->max_depth)
                     return refuse(c, EOS_ELIMIT, "the request is nested too deeply");
             } else if (g->depth == 0) {
@@ -332,16 +383,26 @@ static int lex_step(struct api_worker *w, unsigned char b)
     return 0;
 }
 
+/* The XML, byte by byte: UTF-8 and the lexer. */
+static int lex_xml(struct api_worker *w, const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)buf[i];
+
+        if (utf8_step(&w->call, b) < 0 || lex_step(w, b) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Body bytes as they arrive: counted against the limit, and lexed unless
+ * compressed (then guard_check lexes them inflated). */
 static int scan_data(struct api_worker *w, const char *buf, size_t len)
 {
     struct api_call *c = &w->call;
 
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = (unsigned char)buf[i];
-
-        if (utf8_step(c, b) < 0 || lex_step(w, b) < 0)
-            return -1;
-    }
+    if (!c->guard.compressed && lex_xml(w, buf, len) < 0)
+        return -1;
     c->body_bytes += len;
     if (c->body_bytes > w->settings->max_message)
         return refuse(c, EOS_ELIMIT, "the request is larger than the hub accepts");
@@ -424,10 +485,29 @@ static int scan_chunked(struct api_worker *w, const char *buf, size_t len)
 static int guard_check(struct soap *soap, const char *buf, size_t len)
 {
     struct api_worker *w = soap->user;
+    struct guard *g;
 
-    (void)buf;
-    (void)len;
-    return w && w->call.refusal ? SOAP_SYNTAX_ERROR : SOAP_OK;
+    if (!w)
+        return SOAP_OK;
+    g = &w->call.guard;
+    /* gSOAP calls this with inflated bytes once it inflates (zlib_in set);
+     * before, with what frecv returned, already seen. */
+    if (!w->call.refusal && g->compressed && soap->zlib_in != SOAP_ZLIB_NONE) {
+        g->inflated += len;
+        if (g->inflated > w->settings->max_message)
+            refuse(&w->call, EOS_ELIMIT, "the request inflates to more than the hub accepts");
+        else
+            lex_xml(w, buf, len);
+    }
+    return w->call.refusal ? SOAP_SYNTAX_ERROR : SOAP_OK;
+}
+
+int api_guard_markup(const struct api_worker *w)
+{
+    if (w->call.guard.body_elements <= w->call.body_elements)
+        return 0;
+    return eos_err_set(EOS_EMALFORMED, NULL, "%s",
+                       "a text field holds markup: escape '<' as &lt; in values");
 }
 
 void api_guard_install(struct soap *soap, struct api_worker *w)

@@ -346,6 +346,17 @@ static int finish_row(struct db_cols *c)
 
 /* ------------------------------------------------------------ execution */
 
+/* A statement that failed (a deadlock, a lock wait timeout) is reset before
+ * anyone runs it again: a cached statement left mid-result answers its next
+ * execution with "server has gone away". Returns the error code. */
+static int stmt_failed(struct db_conn *conn, MYSQL_STMT *st, struct db_sql *q)
+{
+    int rc = db_error_from(conn, mysql_stmt_errno(st), q->text, mysql_stmt_error(st));
+
+    mysql_stmt_reset(st);
+    return rc;
+}
+
 static int bind_and_execute(struct db_conn *conn, MYSQL_STMT *st, struct db_sql *q,
                             struct db_args *a)
 {
@@ -361,7 +372,7 @@ static int bind_and_execute(struct db_conn *conn, MYSQL_STMT *st, struct db_sql 
     if (a && a->count && mysql_stmt_bind_param(st, a->bind))
         return db_error_from(conn, mysql_stmt_errno(st), q->text, mysql_stmt_error(st));
     if (mysql_stmt_execute(st))
-        return db_error_from(conn, mysql_stmt_errno(st), q->text, mysql_stmt_error(st));
+        return stmt_failed(conn, st, q);
     return 0;
 }
 
@@ -405,7 +416,7 @@ int db_query(struct db_conn *conn, struct db_sql *q, struct db_args *a, struct d
     if (rc < 0)
         return rc;
     if (mysql_stmt_bind_result(st, c->bind) || mysql_stmt_store_result(st)) {
-        rc = db_error_from(conn, mysql_stmt_errno(st), q->text, mysql_stmt_error(st));
+        rc = stmt_failed(conn, st, q);
         mysql_stmt_free_result(st);
         return rc;
     }
@@ -420,7 +431,7 @@ int db_fetch(struct db_conn *conn, struct db_sql *q, struct db_cols *c)
     if (r == MYSQL_NO_DATA)
         return 0;
     if (r == 1)
-        return db_error_from(conn, mysql_stmt_errno(st), q->text, mysql_stmt_error(st));
+        return stmt_failed(conn, st, q);
     /* MYSQL_DATA_TRUNCATED: a string longer than its buffer; finish_row cuts it. */
     if (finish_row(c) < 0)
         return eos_err_code();

@@ -545,8 +545,10 @@ int svc_record_shipment(struct svc_ctx *ctx, const struct shipment_in *in, struc
         char field[48];
 
         snprintf(field, sizeof(field), "line[%zu]/quantity", i + 1);
-        if (in->lines[i].quantity <= 0)
+        if (in->lines[i].quantity <= 0) {
+            digest_final(&d, job.hash); /* releases d */
             return eos_err_set(EOS_EINVALID, field, "quantities are more than 0");
+        }
         for (size_t k = 0; k < i; k++) {
             if (in->lines[k].line_no == in->lines[i].line_no) {
                 snprintf(field, sizeof(field), "line[%zu]/lineNo", i + 1);
