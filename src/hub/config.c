@@ -48,7 +48,7 @@ static const struct setting settings[] = {
     INT("max-keepalive", "EOS_MAX_KEEPALIVE", max_keepalive, 1, 1000000, "10000",
         "requests served on one connection before it is closed"),
     INT("max-message", "EOS_MAX_MESSAGE", max_message, 1024, 1L << 30, "8388608",
-        "bytes of one request"),
+        "bytes of one request's body (inflated, when sent gzip or deflate)"),
     INT("max-depth", "EOS_MAX_DEPTH", max_depth, 8, 1000, "24", "XML nesting levels"),
     INT("max-occurs", "EOS_MAX_OCCURS", max_occurs, 1000, 1000000, "10000",
         "items of one repeated element gSOAP reads before giving up (the contract's "
@@ -67,6 +67,8 @@ static const struct setting settings[] = {
         "key sealing passwords for WS-Security PasswordDigest (32 bytes or 64 hex digits)"),
     STR("wsdl-dir", "EOS_WSDL_DIR", wsdl_dir, "", "directory of eoshub.wsdl and eoshub.xsd"),
     STR("log-level", "EOS_LOG_LEVEL", log_level, "info", "error, warn, info or debug"),
+    STR("trusted-proxies", "EOS_TRUSTED_PROXIES", trusted_proxies, "",
+        "addresses of proxies (HAProxy) whose X-Forwarded-For names the client, comma-separated"),
 };
 
 static int set_value(struct hub_config *cfg, const struct setting *s, const char *value,

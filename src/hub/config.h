@@ -31,6 +31,7 @@ struct hub_config {
     char secret_key_file[1024];
     char wsdl_dir[1024];
     char log_level[16];
+    char trusted_proxies[1024]; /* peers whose X-Forwarded-For names the client */
 };
 
 /* Fills cfg from defaults, the environment and argv (--name=value or

@@ -39,6 +39,7 @@ static int load_settings(struct api_settings *settings, const struct hub_config 
     settings->service_version = SERVICE_VERSION;
     settings->max_message = (unsigned long long)cfg->max_message;
     settings->max_depth = (int)cfg->max_depth;
+    settings->trusted_proxies = cfg->trusted_proxies;
     if (cfg->secret_key_file[0] &&
         secret_key_load(&settings->auth.key, cfg->secret_key_file) < 0) {
         fprintf(stderr, "eos-hub: %s: %s\n", cfg->secret_key_file, eos_err_message());

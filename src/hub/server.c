@@ -3,10 +3,14 @@
  *
  * Every worker waits on one shared epoll set holding the listening socket and
  * every idle keep-alive connection. The worker an event wakes owns that
- * connection for one request: it serves it with its own gSOAP context and
- * MariaDB connection, then hands the connection back to the set (EPOLLONESHOT
- * re-armed) or closes it. Nothing passes between threads per request: no
- * queue, no condition variable.
+ * connection while it reads what has arrived without waiting (reqbuf.h): a
+ * request not yet complete goes back to the set, so slow clients hold memory,
+ * not workers; the TLS handshake is driven the same way. A complete request
+ * is served with the worker's own gSOAP context and MariaDB connection, then
+ * the connection goes back to the set (EPOLLONESHOT re-armed) or is closed.
+ * Nothing passes between threads per request: no queue, no condition
+ * variable. The sweep closes connections whose request or handshake outlives
+ * the transfer or receive timeout, and idle ones past the idle timeout.
  *
  * Connections live in a fixed table of slots. An event carries its slot and
  * the slot's generation; closing a connection bumps the generation, so an
@@ -31,6 +35,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -42,6 +47,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "hub/metrics.h"
+#include "hub/reqbuf.h"
 #include "hub/routes.h"
 
 enum conn_state {
@@ -54,6 +60,9 @@ struct conn {
     int fd;                    /* -1 once gSOAP closed it */
     SSL *ssl;                  /* TLS session, or NULL */
     BIO *bio;
+    bool handshaken;           /* the TLS handshake is done */
+    double opened;             /* monotonic seconds at accept */
+    struct reqbuf in;          /* the request being read */
     enum conn_state state;
     uint32_t generation;       /* bumped at every close: events name it */
     unsigned requests;         /* served so far */
@@ -66,7 +75,8 @@ struct conn {
 struct worker {
     struct hub_server *srv;
     struct soap *soap;         /* this worker's copy of the master context */
-    struct api_worker api;
+    struct api_worker api;     /* soap->user points here */
+    struct conn *current;      /* the connection being served */
     pthread_t thread;
     bool started;
 };
@@ -87,7 +97,9 @@ struct hub_server {
     long nslots;
     int free_head;
     long open_conns;
-    atomic_bool stopping;
+    atomic_bool stopping;      /* no new connections; requests begun are finished */
+    atomic_bool exiting;       /* the workers return */
+    int exit_fd;               /* eventfd in the set: wakes every worker to exit */
     atomic_long next_sweep;    /* when the next idle sweep is due (UTC seconds) */
     struct worker *workers;
     long nworkers;
@@ -130,10 +142,12 @@ static void conn_close(struct hub_server *srv, struct conn *c)
         epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
         close(c->fd);
     }
+    reqbuf_free(&c->in);
     pthread_mutex_lock(&srv->lock);
     c->fd = -1;
     c->ssl = NULL;
     c->bio = NULL;
+    c->handshaken = false;
     c->state = CONN_FREE;
     c->generation++;
     c->next_free = srv->free_head;
@@ -143,9 +157,10 @@ static void conn_close(struct hub_server *srv, struct conn *c)
     metrics_connections_add(-1);
 }
 
-static int conn_arm(struct hub_server *srv, struct conn *c, int op)
+static int conn_arm(struct hub_server *srv, struct conn *c, int op, bool want_write)
 {
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT,
+    struct epoll_event ev = {.events = (want_write ? EPOLLOUT : EPOLLIN) | EPOLLRDHUP |
+                                       EPOLLONESHOT,
                              .data.u64 = tag_of(srv, c)};
 
     return epoll_ctl(srv->epoll_fd, op, c->fd, &ev);
@@ -174,7 +189,8 @@ static void accept_new(struct hub_server *srv)
     for (;;) {
         struct sockaddr_storage addr;
         socklen_t len = sizeof(addr);
-        int fd = accept4(srv->listen_fd, (struct sockaddr *)&addr, &len, SOCK_CLOEXEC);
+        int fd = accept4(srv->listen_fd, (struct sockaddr *)&addr, &len,
+                         SOCK_CLOEXEC | SOCK_NONBLOCK);
         struct conn *c;
         int one = 1;
 
@@ -199,10 +215,11 @@ static void accept_new(struct hub_server *srv)
         c->state = CONN_IDLE;
         c->requests = 0;
         c->last_active = time(NULL);
+        c->opened = now_seconds();
         peer_of(&addr, c);
         srv->open_conns++;
         /* Armed under the lock: its first event cannot find it half set up. */
-        if (conn_arm(srv, c, EPOLL_CTL_ADD) < 0) {
+        if (conn_arm(srv, c, EPOLL_CTL_ADD, false) < 0) {
             log_warn("epoll add: %s", strerror(errno));
             c->state = CONN_BUSY;
             pthread_mutex_unlock(&srv->lock);
@@ -234,21 +251,52 @@ static struct conn *claim(struct hub_server *srv, uint64_t tag)
     return c;
 }
 
-/* Closes idle connections past the idle timeout (all idle ones when
- * stopping). Any worker may run it; one a second does. */
-static void sweep_idle(struct hub_server *srv, bool all)
+/* Whether a connection waiting in the set has waited too long: a handshake or
+ * a request begun and not finished within the transfer timeout, or silent
+ * for the receive timeout midway; otherwise idle past the idle timeout. */
+static bool expired(const struct hub_server *srv, const struct conn *c, double now,
+                    time_t idle_limit)
 {
+    const struct hub_config *cfg = srv->cfg;
+
+    if (srv->tls && !c->handshaken)
+        return now - c->opened > (double)cfg->transfer_timeout;
+    if (reqbuf_pending(&c->in))
+        return now - c->in.first_byte > (double)cfg->transfer_timeout ||
+               now - c->in.last_byte > (double)cfg->recv_timeout;
+    return c->last_active < idle_limit;
+}
+
+enum sweep {
+    SWEEP_EXPIRED,   /* those that waited too long (a worker, once a second) */
+    SWEEP_UNBEGUN,   /* also those with no request begun (at stop) */
+    SWEEP_ALL,       /* every waiting one (at exit) */
+};
+
+/* Closes connections waiting in the set, as mode says. */
+static void sweep_idle(struct hub_server *srv, enum sweep mode)
+{
+    bool all = mode == SWEEP_ALL;
+
     time_t limit = time(NULL) - srv->cfg->idle_timeout;
+    double now = now_seconds();
 
     for (long i = 0; i < srv->nslots; i++) {
         struct conn *c = &srv->slots[i];
-        bool take;
+        bool take, partial;
 
         pthread_mutex_lock(&srv->lock);
-        take = c->state == CONN_IDLE && (all || c->last_active < limit);
+        take = c->state == CONN_IDLE &&
+               (all || expired(srv, c, now, limit) ||
+                (mode == SWEEP_UNBEGUN && !reqbuf_pending(&c->in)));
+        partial = take && mode == SWEEP_EXPIRED &&
+                  (reqbuf_pending(&c->in) || (srv->tls && !c->handshaken));
         if (take)
             c->state = CONN_BUSY; /* ours now: a late event finds it taken */
         pthread_mutex_unlock(&srv->lock);
+        if (partial)
+            log_info("%s request incomplete after %.1fs: connection closed", c->peer,
+                     now - (reqbuf_pending(&c->in) ? c->in.first_byte : c->opened));
         if (take)
             conn_close(srv, c);
     }
@@ -260,7 +308,7 @@ static void maybe_sweep(struct hub_server *srv)
     long due = atomic_load(&srv->next_sweep);
 
     if (now >= due && atomic_compare_exchange_strong(&srv->next_sweep, &due, now + 1))
-        sweep_idle(srv, false);
+        sweep_idle(srv, SWEEP_EXPIRED);
 }
 
 /* ------------------------------------------------------------ one request */
@@ -300,15 +348,7 @@ static bool serve_one(struct worker *w, struct conn *c)
     soap->error = SOAP_OK;
     memset(&w->api.call, 0, sizeof(w->api.call));
     w->api.secure = srv->tls;
-    if (srv->tls && !c->ssl) {
-        if (soap_ssl_accept(soap)) {
-            log_info("r=%lu %s TLS handshake failed", id, c->peer);
-            keep = false;
-            goto out;
-        }
-        c->ssl = soap->ssl;
-        c->bio = soap->bio;
-    }
+    w->current = c;
     /* What is left of the keep-alive budget; gSOAP lowers it to 0 when the
      * client asks to close, and then closes after the response. */
     c->requests++;
@@ -326,6 +366,7 @@ static bool serve_one(struct worker *w, struct conn *c)
     }
     keep = soap->socket == c->fd && soap->keep_alive > 0;
 out:
+    w->current = NULL;
     /* Take the socket back from gSOAP, or learn that gSOAP closed it. */
     if (soap->socket != c->fd) {
         c->fd = -1;
@@ -343,32 +384,106 @@ out:
     return keep && c->fd >= 0;
 }
 
-/* Serves requests on a claimed connection while it has them, then hands it
- * back to the set or closes it. */
+/* Drives the TLS handshake as far as the socket allows: 1 done, 0 waiting
+ * for the socket (*want_write: to be writable), -1 failed. */
+static int tls_step(struct hub_server *srv, struct conn *c, bool *want_write)
+{
+    int r;
+
+    if (!c->ssl) {
+        c->ssl = SSL_new(srv->master->ctx);
+        if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1)
+            return -1;
+    }
+    r = SSL_accept(c->ssl);
+    if (r == 1) {
+        c->handshaken = true;
+        return 1;
+    }
+    switch (SSL_get_error(c->ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+        return 0;
+    case SSL_ERROR_WANT_WRITE:
+        *want_write = true;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Reads and serves requests on a claimed connection while it has them
+ * complete, then hands it back to the set to wait for more, or closes it. */
 static void serve_conn(struct worker *w, struct conn *c)
 {
     struct hub_server *srv = w->srv;
-    bool keep, rearmed = false;
+    bool want_write = false, rearmed = false;
 
-    metrics_busy_add(1);
-    do {
+    for (;;) {
+        enum reqbuf_fill got;
+        bool keep;
+
+        if (srv->tls && !c->handshaken) {
+            int r = tls_step(srv, c, &want_write);
+
+            if (r < 0) {
+                log_info("%s TLS handshake failed", c->peer);
+                goto close;
+            }
+            if (r == 0)
+                break;
+        }
+        got = reqbuf_fill(&c->in, c->fd, c->ssl, (unsigned long long)srv->cfg->max_message,
+                          now_seconds(), &want_write);
+        if (got == REQBUF_CLOSED)
+            goto close;
+        if (got == REQBUF_MORE)
+            break;
+        metrics_busy_add(1);
         keep = serve_one(w, c);
-        /* TLS may hold a decrypted request already, which the socket will
-         * not announce: serve it now. */
-    } while (keep && c->ssl && SSL_pending(c->ssl) > 0 && !atomic_load(&srv->stopping));
-    metrics_busy_add(-1);
-    /* Re-armed under the lock: a sweep cannot take it half handed back. */
-    pthread_mutex_lock(&srv->lock);
-    if (keep && !atomic_load(&srv->stopping)) {
-        c->state = CONN_IDLE;
+        metrics_busy_add(-1);
+        if (!keep || atomic_load(&srv->stopping))
+            goto close;
+        reqbuf_next(&c->in);
         c->last_active = time(NULL);
-        rearmed = conn_arm(srv, c, EPOLL_CTL_MOD) == 0;
+        /* More to serve now: a pipelined request already read, or one TLS
+         * has decrypted, which the socket will not announce. */
+        if (c->in.len == 0 && !(c->ssl && SSL_pending(c->ssl) > 0))
+            break;
+    }
+    /* Back to the set, re-armed under the lock: a sweep cannot take it half
+     * handed back. When stopping, only to finish a request begun. */
+    pthread_mutex_lock(&srv->lock);
+    if (!atomic_load(&srv->stopping) || reqbuf_pending(&c->in)) {
+        c->state = CONN_IDLE;
+        rearmed = conn_arm(srv, c, EPOLL_CTL_MOD, want_write) == 0;
         if (!rearmed)
             c->state = CONN_BUSY;
     }
     pthread_mutex_unlock(&srv->lock);
-    if (!rearmed)
-        conn_close(srv, c);
+    if (rearmed)
+        return;
+close:
+    conn_close(srv, c);
+}
+
+/* gSOAP's frecv under the guard: the request as read into the connection's
+ * buffer; past it only when handed over (then the socket, through gSOAP's
+ * own frecv). */
+static size_t (*gsoap_frecv)(struct soap *, char *, size_t);
+
+static size_t conn_recv(struct soap *soap, char *buf, size_t len)
+{
+    struct worker *w = (struct worker *)((char *)soap->user - offsetof(struct worker, api));
+    struct reqbuf *rb;
+    size_t n;
+
+    if (!w->current)
+        return gsoap_frecv(soap, buf, len);
+    rb = &w->current->in;
+    n = reqbuf_take(rb, buf, len);
+    if (n > 0 || !rb->handover)
+        return n;
+    return gsoap_frecv(soap, buf, len);
 }
 
 static void *worker_main(void *arg)
@@ -376,7 +491,7 @@ static void *worker_main(void *arg)
     struct worker *w = arg;
     struct hub_server *srv = w->srv;
 
-    while (!atomic_load(&srv->stopping)) {
+    while (!atomic_load(&srv->exiting)) {
         struct epoll_event ev;
         int n = epoll_wait(srv->epoll_fd, &ev, 1, 1000);
         struct conn *c;
@@ -456,13 +571,26 @@ static int linger_close(struct soap *soap, SOAP_SOCKET fd)
     return close(fd) == 0 ? SOAP_OK : SOAP_EOF;
 }
 
+/* gSOAP's fshutdownsocket, called before closing: stop writing only. Shutting
+ * the reading side too would make linger_close's draining read nothing, and
+ * the kernel reset the connection under a client still sending. */
+static int shutdown_write(struct soap *soap, SOAP_SOCKET fd, int how)
+{
+    (void)soap;
+    (void)how;
+    return shutdown(fd, SHUT_WR);
+}
+
 static void configure_soap(struct soap *soap, const struct hub_config *cfg)
 {
     soap->recv_timeout = (int)cfg->recv_timeout;
     soap->send_timeout = (int)cfg->send_timeout;
     soap->transfer_timeout = (int)cfg->transfer_timeout;
     soap->accept_timeout = 1;
-    soap->recv_maxlength = (ULONG64)cfg->max_message;
+    /* The guard holds the body to max_message exactly; gSOAP's own count
+     * (headers, chunked bytes counted twice, inflated bytes) is only a
+     * backstop, well above. */
+    soap->recv_maxlength = 2 * (ULONG64)cfg->max_message + 2 * SOAP_BUFLEN;
     soap->maxlevel = (unsigned)cfg->max_depth;
     soap->maxoccurs = (size_t)cfg->max_occurs;
     soap->maxlength = cfg->max_message;
@@ -473,6 +601,7 @@ static void configure_soap(struct soap *soap, const struct hub_config *cfg)
     soap->fopt = routes_refuse;
     soap->fseterror = api_seterror;
     soap->fclosesocket = linger_close;
+    soap->fshutdownsocket = shutdown_write;
     soap->feltbegin = api_path_begin;
     soap->feltendin = api_path_end;
     gsoap_posthdr = soap->fposthdr;
@@ -501,13 +630,14 @@ int server_start(struct hub_server **out, const struct hub_config *cfg,
     struct hub_server *srv = calloc(1, sizeof(*srv));
     /* One worker wakes per new connection; every worker wakes to stop. */
     struct epoll_event listen_ev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = TAG_LISTEN};
-    struct epoll_event stop_ev = {.events = EPOLLIN, .data.u64 = TAG_STOP};
+    struct epoll_event exit_ev = {.events = EPOLLIN, .data.u64 = TAG_STOP};
 
     if (!srv)
         return -1;
     srv->cfg = cfg;
     srv->listen_fd = -1;
     srv->epoll_fd = -1;
+    srv->exit_fd = -1;
     srv->free_head = -1;
     pthread_mutex_init(&srv->lock, NULL);
     srv->nslots = cfg->max_connections;
@@ -537,9 +667,10 @@ int server_start(struct hub_server **out, const struct hub_config *cfg,
         goto fail;
     srv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (srv->epoll_fd < 0 || stop_fd < 0 ||
+    srv->exit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (srv->epoll_fd < 0 || stop_fd < 0 || srv->exit_fd < 0 ||
         epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, srv->listen_fd, &listen_ev) < 0 ||
-        epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, stop_fd, &stop_ev) < 0)
+        epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, srv->exit_fd, &exit_ev) < 0)
         goto fail;
     atomic_store(&srv->next_sweep, (long)time(NULL) + 1);
     srv->nworkers = cfg->threads;
@@ -556,6 +687,8 @@ int server_start(struct hub_server **out, const struct hub_config *cfg,
         if (!w->soap || !w->api.db)
             goto fail;
         w->soap->user = &w->api;
+        gsoap_frecv = w->soap->frecv;
+        w->soap->frecv = conn_recv;
         api_guard_install(w->soap, &w->api);
         /* Connect now so the first requests do not pay for it; a database
          * that is away is retried on use. */
@@ -576,8 +709,12 @@ fail:
 /* Stops the workers once: they finish the request they are serving. */
 static void join_workers(struct hub_server *srv)
 {
-    server_request_stop();
+    uint64_t one = 1;
+
     atomic_store(&srv->stopping, true);
+    atomic_store(&srv->exiting, true);
+    if (srv->exit_fd >= 0 && write(srv->exit_fd, &one, sizeof(one)) < 0)
+        log_warn("cannot wake the workers: %s", strerror(errno));
     for (long i = 0; srv->workers && i < srv->nworkers; i++) {
         if (srv->workers[i].started) {
             pthread_join(srv->workers[i].thread, NULL);
@@ -586,9 +723,20 @@ static void join_workers(struct hub_server *srv)
     }
 }
 
+static long open_connections(struct hub_server *srv)
+{
+    long n;
+
+    pthread_mutex_lock(&srv->lock);
+    n = srv->open_conns;
+    pthread_mutex_unlock(&srv->lock);
+    return n;
+}
+
 int server_run(struct hub_server *srv)
 {
     struct pollfd p = {.fd = stop_fd, .events = POLLIN};
+    double deadline;
 
     while (poll(&p, 1, -1) < 0 && errno == EINTR)
         ;
@@ -599,8 +747,14 @@ int server_run(struct hub_server *srv)
     close(srv->listen_fd);
     srv->listen_fd = -1;
     srv->master->master = SOAP_INVALID_SOCKET;
+    /* Requests begun are finished: those being served, and those still
+     * arriving, within the transfer timeout (the sweep cuts off the rest). */
+    sweep_idle(srv, SWEEP_UNBEGUN);
+    deadline = now_seconds() + (double)srv->cfg->transfer_timeout + 1.0;
+    while (open_connections(srv) > 0 && now_seconds() < deadline)
+        usleep(20000);
     join_workers(srv);
-    sweep_idle(srv, true);
+    sweep_idle(srv, SWEEP_ALL);
     log_info("stopped");
     return 0;
 }
@@ -626,6 +780,8 @@ void server_free(struct hub_server *srv)
         close(stop_fd);
         stop_fd = -1;
     }
+    if (srv->exit_fd >= 0)
+        close(srv->exit_fd);
     if (srv->master) {
         soap_destroy(srv->master);
         soap_end(srv->master);

@@ -20,6 +20,13 @@ def case(group, name):
     return register
 
 
+# Cases that fail today for a reason the project knows and has not fixed yet, with the
+# reason: they still run and print "gap" (or "FIXED" once they pass, to be taken off the
+# list), and do not fail the run. Every entry is a promise in an open issue.
+KNOWN_GAPS = {
+}
+
+
 # The shared hubs: settings by kind.
 HUB_KINDS = {
     # Plaintext allowed on loopback (what `make run` does): most input cases use Basic.
