@@ -31,6 +31,45 @@ static bool action_matches(const char *action, const char *op)
 }
 
 /* Reads the UsernameToken of the wsse:Security header, else HTTP Basic. */
+/* Whether addr is one of the comma-separated addresses in list. */
+static bool in_list(const char *list, const char *addr)
+{
+    size_t n = strlen(addr);
+
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len;
+
+        while (*p == ' ')
+            p++;
+        len = end ? (size_t)(end - p) : strlen(p);
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        if (len == n && n > 0 && memcmp(p, addr, n) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+/* The address failed logins are counted against: the peer's, or behind a
+ * trusted proxy the last address in X-Forwarded-For (the one the proxy saw;
+ * those before it are the client's word and prove nothing). */
+static const char *client_address(struct soap *soap, const char *trusted)
+{
+    const char *from = soap->proxy_from, *last;
+
+    if (str_empty(trusted) || str_empty(from) || !in_list(trusted, soap->host))
+        return soap->host;
+    last = strrchr(from, ',');
+    last = last ? last + 1 : from;
+    while (*last == ' ')
+        last++;
+    return str_empty(last) ? soap->host : last;
+}
+
 static void read_credentials(struct soap *soap, struct credentials *cred)
 {
     struct _wsse__UsernameToken *token = NULL;
@@ -75,6 +114,9 @@ int api_begin(struct soap *soap, enum api_op op, struct svc_ctx *ctx)
     w->call.op = op;
     ctx->db = w->db;
     ctx->who = NULL;
+    rc = api_guard_markup(w);
+    if (rc < 0)
+        return api_fault(soap, rc);
     /* A SOAPAction, when sent, must name the operation of the body: a proxy
      * or firewall deciding on the action must not be told one thing while
      * the hub does another. */
@@ -88,7 +130,7 @@ int api_begin(struct soap *soap, enum api_op op, struct svc_ctx *ctx)
     }
     read_credentials(soap, &cred);
     cred.secure = w->secure;
-    cred.source = soap->host;
+    cred.source = client_address(soap, w->settings->trusted_proxies);
     /* Never echo the caller's security header back in the response. */
     soap->header = NULL;
     rc = svc_authenticate(ctx, &w->settings->auth, &cred, &w->who);

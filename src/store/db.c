@@ -192,27 +192,76 @@ void db_close(struct db_conn *conn)
     free(conn);
 }
 
-int db_ensure(struct db_conn *conn)
+/* Closes the session at once: the server then rolls back what it held, and
+ * its row locks go with it instead of outliving a client's timeout. */
+static void disconnect(struct db_conn *conn)
 {
-    if (conn->mysql && !conn->broken)
-        return 0;
     drop_statements(conn);
     if (conn->mysql) {
         mysql_close(conn->mysql);
         conn->mysql = NULL;
     }
+    conn->broken = true;
+    conn->in_tx = false;
+}
+
+int db_ensure(struct db_conn *conn)
+{
+    if (conn->mysql && !conn->broken)
+        return 0;
+    disconnect(conn);
     return connect_mysql(conn);
+}
+
+/* A Galera node serves only when it is synced with the cluster: a node that
+ * is joining or cut off from the primary component answers pings while every
+ * query fails. Standalone servers (wsrep off, or no wsrep at all) are ready. */
+static bool cluster_ready(struct db_conn *conn)
+{
+    static const char on_sql[] = "SELECT @@wsrep_on";
+    /* SHOW STATUS does not wait for causality (wsrep_sync_wait). */
+    static const char state_sql[] =
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state')";
+    bool ready = true, on = false;
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+
+    if (mysql_real_query(conn->mysql, on_sql, sizeof(on_sql) - 1) != 0)
+        return true; /* 1193: a server without wsrep */
+    if ((res = mysql_store_result(conn->mysql)) != NULL) {
+        row = mysql_fetch_row(res);
+        on = row && row[0] && strcmp(row[0], "1") == 0;
+        mysql_free_result(res);
+    }
+    if (!on)
+        return true;
+    if (mysql_real_query(conn->mysql, state_sql, sizeof(state_sql) - 1) != 0 ||
+        (res = mysql_store_result(conn->mysql)) == NULL)
+        return false;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        if (!row[0] || !row[1])
+            continue;
+        if (strcmp(row[0], "wsrep_ready") == 0 && strcmp(row[1], "ON") != 0)
+            ready = false;
+        if (strcmp(row[0], "wsrep_local_state") == 0 && strcmp(row[1], "4") != 0)
+            ready = false; /* 4: Synced */
+    }
+    mysql_free_result(res);
+    return ready;
 }
 
 bool db_alive(struct db_conn *conn)
 {
-    if (db_ensure(conn) < 0)
-        return false;
-    if (mysql_ping(conn->mysql) != 0) {
+    /* A connection gone stale while idle (the server restarted, a proxy
+     * failed over) is no verdict on the database: try a fresh one once. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (db_ensure(conn) < 0)
+            return false;
+        if (mysql_ping(conn->mysql) == 0)
+            return cluster_ready(conn);
         conn->broken = true;
-        return false;
     }
-    return true;
+    return false;
 }
 
 static int simple_query(struct db_conn *conn, const char *sql, size_t len, const char *what)
@@ -224,24 +273,43 @@ static int simple_query(struct db_conn *conn, const char *sql, size_t len, const
     return 0;
 }
 
-int db_begin(struct db_conn *conn)
+static int start_plain(struct db_conn *conn)
 {
     static const char sql[] = "START TRANSACTION";
-    int rc = simple_query(conn, sql, sizeof(sql) - 1, "begin");
 
+    return simple_query(conn, sql, sizeof(sql) - 1, "begin");
+}
+
+static int start_snapshot(struct db_conn *conn)
+{
+    return db_exec_script(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; "
+                                "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+}
+
+/* Starts a transaction. A connection found dead at this first statement (the
+ * server restarted or failed over while the worker was idle) is opened again
+ * once: nothing has been done on it yet, so nothing can be done twice. */
+static int begin_with(struct db_conn *conn, int (*start)(struct db_conn *))
+{
+    int rc = start(conn);
+
+    if (rc < 0 && conn->broken) {
+        log_info("db: the connection was lost while idle; connecting again");
+        rc = start(conn);
+    }
     if (rc == 0)
         conn->in_tx = true;
     return rc;
 }
 
+int db_begin(struct db_conn *conn)
+{
+    return begin_with(conn, start_plain);
+}
+
 int db_begin_snapshot(struct db_conn *conn)
 {
-    int rc = db_exec_script(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; "
-                                  "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-
-    if (rc == 0)
-        conn->in_tx = true;
-    return rc;
+    return begin_with(conn, start_snapshot);
 }
 
 int db_commit(struct db_conn *conn)
@@ -251,6 +319,8 @@ int db_commit(struct db_conn *conn)
     if (mysql_commit(conn->mysql))
         rc = db_error(conn, "commit");
     conn->in_tx = false;
+    if (conn->broken)
+        disconnect(conn);
     return rc;
 }
 
@@ -259,10 +329,10 @@ void db_rollback(struct db_conn *conn)
     if (!conn->in_tx)
         return;
     conn->in_tx = false;
-    if (conn->broken || !conn->mysql)
+    if (conn->broken || !conn->mysql || mysql_rollback(conn->mysql)) {
+        disconnect(conn); /* the server rolls back what the session held */
         return;
-    if (mysql_rollback(conn->mysql))
-        (void)db_error(conn, "rollback");
+    }
 }
 
 int db_exec_text(struct db_conn *conn, const char *sql)

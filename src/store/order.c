@@ -11,9 +11,10 @@
 #include "base/str.h"
 #include "store/stmt.h"
 
-/* The header columns every header query selects, in bind_header's order. */
-#define HEADER_COLS                                                                           \
-    "o.order_id, o.seller_party_id, o.buyer_party_id, o.buyer_order_no, s.code, b.code, "   \
+/* The header columns every header query selects, in bind_header's order;
+ * codes selects the seller's and the buyer's codes. */
+#define HEADER_COLS_CODES(codes)                                                              \
+    "o.order_id, o.seller_party_id, o.buyer_party_id, o.buyer_order_no, " codes ", "         \
     "o.status, o.version, o.allow_adjust, COALESCE(o.ship_to_code, ''), "                   \
     "COALESCE(DATE_FORMAT(o.requested_delivery_date, '%Y-%m-%d'), ''), COALESCE(o.note, ''), " \
     "o.currency, o.total_amount, o.shipped_amount, o.invoiced_amount, o.paid_amount, "        \
@@ -23,6 +24,14 @@
 #define HEADER_FROM                                                                           \
     "FROM purchase_order o JOIN party s ON s.party_id = o.seller_party_id "                  \
     "JOIN party b ON b.party_id = o.buyer_party_id "
+#define HEADER_COLS HEADER_COLS_CODES("s.code, b.code")
+/* Locking reads name the parties in subqueries: FOR UPDATE locks the rows the
+ * outer query reads, so the order and not its parties, which every order of
+ * the seller (and of the buyer) shares. */
+#define HEADER_LOCKING                                                                        \
+    "SELECT " HEADER_COLS_CODES(                                                              \
+        "(SELECT code FROM party WHERE party_id = o.seller_party_id), "                       \
+        "(SELECT code FROM party WHERE party_id = o.buyer_party_id)") "FROM purchase_order o "
 /* Scope: a 0 id matches every row on its side. */
 #define SCOPE_WHERE "(? = 0 OR o.buyer_party_id = ?) AND (? = 0 OR o.seller_party_id = ?) "
 
@@ -80,13 +89,11 @@ static void scope_args(struct db_args *a, const struct party_scope *scope)
 }
 
 DB_SQL(q_header, "SELECT " HEADER_COLS HEADER_FROM "WHERE o.order_id = ? AND " SCOPE_WHERE);
-DB_SQL(q_header_lock,
-       "SELECT " HEADER_COLS HEADER_FROM "WHERE o.order_id = ? AND " SCOPE_WHERE "FOR UPDATE");
+DB_SQL(q_header_lock, HEADER_LOCKING "WHERE o.order_id = ? AND " SCOPE_WHERE "FOR UPDATE");
 DB_SQL(q_header_no, "SELECT " HEADER_COLS HEADER_FROM
                     "WHERE o.buyer_party_id = ? AND o.buyer_order_no = ? AND " SCOPE_WHERE);
-DB_SQL(q_header_no_lock, "SELECT " HEADER_COLS HEADER_FROM
-                         "WHERE o.buyer_party_id = ? AND o.buyer_order_no = ? AND " SCOPE_WHERE
-                         "FOR UPDATE");
+DB_SQL(q_header_no_lock, HEADER_LOCKING "WHERE o.buyer_party_id = ? AND o.buyer_order_no = ? AND "
+                                        SCOPE_WHERE "FOR UPDATE");
 
 static int one_header(struct db_conn *db, struct db_sql *q, struct db_args *a,
                       struct order_header *out)

@@ -9,15 +9,22 @@
 #include "base/str.h"
 #include "store/stmt.h"
 
-#define RETURN_COLS                                                                           \
+#define RETURN_COLS_CODES(codes)                                                              \
     "r.return_id, r.seller_party_id, r.buyer_party_id, r.order_id, r.buyer_return_no, "      \
-    "s.code, b.code, r.status, r.version, r.currency, r.total_amount, "                      \
+    codes ", r.status, r.version, r.currency, r.total_amount, "                      \
     "COALESCE(DATE_FORMAT(r.refund_date, '%Y-%m-%d'), ''), r.content_hash, "                 \
     "TIMESTAMPDIFF(SECOND, '1970-01-01', r.created_at), "                                    \
     "TIMESTAMPDIFF(SECOND, '1970-01-01', r.updated_at) "
 #define RETURN_FROM                                                                           \
     "FROM return_order r JOIN party s ON s.party_id = r.seller_party_id "                   \
     "JOIN party b ON b.party_id = r.buyer_party_id "
+#define RETURN_COLS RETURN_COLS_CODES("s.code, b.code")
+/* Locking reads name the parties in subqueries, so FOR UPDATE locks the return
+ * and not the parties every return of theirs shares (see store/order.c). */
+#define RETURN_LOCKING                                                                        \
+    "SELECT " RETURN_COLS_CODES(                                                              \
+        "(SELECT code FROM party WHERE party_id = r.seller_party_id), "                       \
+        "(SELECT code FROM party WHERE party_id = r.buyer_party_id)") "FROM return_order r "
 #define RETURN_SCOPE                                                                          \
     "(? = 0 OR r.buyer_party_id = ?) AND (? = 0 OR r.seller_party_id = ?) "
 
@@ -75,13 +82,11 @@ static int one_return(struct db_conn *db, struct db_sql *q, struct db_args *a,
 }
 
 DB_SQL(q_return, "SELECT " RETURN_COLS RETURN_FROM "WHERE r.return_id = ? AND " RETURN_SCOPE);
-DB_SQL(q_return_lock,
-       "SELECT " RETURN_COLS RETURN_FROM "WHERE r.return_id = ? AND " RETURN_SCOPE "FOR UPDATE");
+DB_SQL(q_return_lock, RETURN_LOCKING "WHERE r.return_id = ? AND " RETURN_SCOPE "FOR UPDATE");
 DB_SQL(q_return_no, "SELECT " RETURN_COLS RETURN_FROM
                     "WHERE r.buyer_party_id = ? AND r.buyer_return_no = ? AND " RETURN_SCOPE);
-DB_SQL(q_return_no_lock, "SELECT " RETURN_COLS RETURN_FROM
-                         "WHERE r.buyer_party_id = ? AND r.buyer_return_no = ? AND " RETURN_SCOPE
-                         "FOR UPDATE");
+DB_SQL(q_return_no_lock, RETURN_LOCKING "WHERE r.buyer_party_id = ? AND r.buyer_return_no = ? "
+                                         "AND " RETURN_SCOPE "FOR UPDATE");
 
 int store_return_header(struct db_conn *db, const struct party_scope *scope, int64_t return_id,
                         bool lock, struct return_header *out)

@@ -67,12 +67,18 @@ static int fail(void)
     return eos_err_set(EOS_EAUTH_FAILED, NULL, "authentication failed");
 }
 
-static int cache_key(unsigned char out[32], const char *user, const char *secret)
+/* The cache is keyed by user, source address and password: a password
+ * verified for a caller at one address answers that caller only. Someone
+ * guessing from elsewhere never reaches it, so the lockout (checked after a
+ * cache miss) refuses a right guess as it refuses the wrong ones. */
+static int cache_key(unsigned char out[32], const struct credentials *cred)
 {
+    const char *source = cred->source ? cred->source : "";
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-             EVP_DigestUpdate(md, user, strlen(user) + 1) == 1 &&
-             EVP_DigestUpdate(md, secret, strlen(secret)) == 1 &&
+             EVP_DigestUpdate(md, cred->username, strlen(cred->username) + 1) == 1 &&
+             EVP_DigestUpdate(md, source, strlen(source) + 1) == 1 &&
+             EVP_DigestUpdate(md, cred->secret, strlen(cred->secret)) == 1 &&
              EVP_DigestFinal_ex(md, out, NULL) == 1;
 
     EVP_MD_CTX_free(md);
@@ -141,7 +147,7 @@ static bool cached(const struct auth_settings *s, const struct credentials *cred
 
     if (!cred->secure && !s->allow_plaintext)
         return false;
-    return cache_key(key, cred->username, cred->secret) == 0 && cache_get(key, out);
+    return cache_key(key, cred) == 0 && cache_get(key, out);
 }
 
 static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
@@ -159,7 +165,7 @@ static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
                            "passwords in clear text are accepted only over TLS; use HTTPS "
                            "or PasswordDigest");
     }
-    if ((rc = cache_key(key, cred->username, cred->secret)) < 0)
+    if ((rc = cache_key(key, cred)) < 0)
         return rc;
     found = store_user_by_name(ctx->db, cred->username, &user);
     if (found < 0)
@@ -262,8 +268,8 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
         atomic_fetch_add(&failures_total, 1);
         return fail();
     }
-    /* A password verified a minute ago is no guess: the cache answers before
-     * the lockout, which only stops guessing. */
+    /* A password this caller had verified a minute ago, from this address, is
+     * no guess: the cache answers before the lockout (see cache_key). */
     if (cred->kind != CRED_DIGEST && cached(s, cred, out))
         return 0;
     if ((rc = locked_out(ctx, s, cred, &locked)) < 0)

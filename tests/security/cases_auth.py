@@ -158,6 +158,59 @@ def _(ctx):
     check(f1 == f2, f"digest: unknown user {f1} vs wrong password {f2}")
 
 
+@case("auth", "lockout-holds-while-the-password-is-cached")
+def _(ctx):
+    # The owner's verified password sits in the hub's cache; someone guessing from another
+    # address, once locked out, must be refused even when a guess is right (else the cache
+    # tells them which guess was).
+    owner, guesser = source_addr(9), source_addr(10)
+    h = Hub("cached", EOS_ALLOW_PLAINTEXT_AUTH=1, EOS_AUTH_MAX_FAILURES=2, EOS_AUTH_LOCKOUT=300,
+            EOS_AUTH_CACHE_TTL=300)
+    try:
+        user = make_user(f"sec-cache-{RUN_ID}"[:60])
+        expect_ok(call(h, user, PASSWORD, "basic", source=owner), "the owner")
+        for i in range(2):
+            check_fault(call(h, user, f"guess-{i}", "basic", source=guesser), "AUTH_FAILED",
+                        max_seconds=10)
+        check_fault(call(h, user, PASSWORD, "basic", source=guesser), "AUTH_FAILED",
+                    max_seconds=10)
+        expect_ok(call(h, user, PASSWORD, "basic", source=owner), "the owner, still cached")
+    finally:
+        status = h.stop()
+    check(status == 0, f"hub exited {status}")
+
+
+@case("auth", "lockout-behind-a-trusted-proxy-counts-the-client")
+def _(ctx):
+    # Behind HAProxy every caller comes from the proxy's address: the lockout must count the
+    # client the proxy names (the last X-Forwarded-For entry), or one caller's wrong
+    # passwords lock everyone out. From an address that is not a trusted proxy the header
+    # is the client's word and changes nothing.
+    proxy, stranger = source_addr(7), source_addr(8)
+    h = Hub("proxied", EOS_ALLOW_PLAINTEXT_AUTH=1, EOS_AUTH_MAX_FAILURES=2, EOS_AUTH_LOCKOUT=300,
+            EOS_TRUSTED_PROXIES=f"10.9.9.9, {proxy}")
+    try:
+        user = make_user(f"sec-proxy-{RUN_ID}"[:60])
+
+        def via(addr, client, password):
+            xff = [("X-Forwarded-For", f"198.51.100.77, {client}")]
+            return soap_call(h, READ_OP[0], READ_OP[1], auth=(user, password, "basic"),
+                             source=addr, extra_headers=xff)
+
+        for i in range(2):
+            check_fault(via(proxy, "203.0.113.1", f"guess-{i}"), "AUTH_FAILED", max_seconds=10)
+        check_fault(via(proxy, "203.0.113.1", PASSWORD), "AUTH_FAILED", max_seconds=10)
+        expect_ok(via(proxy, "203.0.113.2", PASSWORD), "another client behind the same proxy")
+        # Not a trusted proxy: counted against its own address, whatever it claims.
+        for i in range(2):
+            check_fault(via(stranger, "203.0.113.3", f"guess-{i}"), "AUTH_FAILED", max_seconds=10)
+        check_fault(via(stranger, "203.0.113.4", PASSWORD), "AUTH_FAILED", max_seconds=10)
+        expect_ok(via(proxy, "203.0.113.3", PASSWORD), "the client the stranger named")
+    finally:
+        status = h.stop()
+    check(status == 0, f"hub exited {status}")
+
+
 @case("auth", "lockout-after-max-failures")
 def _(ctx):
     # From an address nothing else uses: earlier cases' failures must not count here.
