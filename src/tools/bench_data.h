@@ -35,8 +35,9 @@ int bench_setup(const struct bench_opts *o);
  * submitted order writes: header, lines, history, feed entry, exposure)
  * until the database holds at least `orders` orders. Their feed entries are
  * numbered, and every one but the newest o->backlog is acknowledged.
- * *added (may be NULL) gets how many were added. 0, or -1 with a message. */
-int bench_preload(const struct bench_opts *o, long orders, long *added);
+ * *added_out (may be NULL) gets how many were added. 0, or -1 with a message
+ * on stderr (orders of the chunks committed before the failure stay). */
+int bench_preload(long *added_out, const struct bench_opts *o, long orders);
 
 /* How many orders the database holds, or -1 with a message. */
 long bench_order_count(void);

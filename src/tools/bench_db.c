@@ -16,10 +16,10 @@
 #include "tools/bench_data.h"
 
 struct dbsub_state {
-    struct principal who;                 /* the thread's buyer, authenticated once */
+    struct principal who; /* the thread's buyer, authenticated once */
     struct order_draft draft;
-    struct order_draft_line *lines;       /* w->lines entries */
-    struct submit_line_result *results;   /* w->lines entries */
+    struct order_draft_line *lines;     /* w->lines entries */
+    struct submit_line_result *results; /* w->lines entries */
 };
 
 int bench_db_init(void)
@@ -55,8 +55,7 @@ static int dbsub_open(struct bench_worker *w)
         snprintf(w->error, sizeof(w->error), "out of memory");
         return -1;
     }
-    bench_username(w->username, sizeof(w->username), w->opts->prefix,
-                   w->index % w->opts->buyers);
+    bench_username(w->username, sizeof(w->username), w->opts->prefix, w->index % w->opts->buyers);
     db_config_from_env(&cfg);
     if (db_open(&w->db, &cfg) < 0) {
         snprintf(w->error, sizeof(w->error), "cannot open the database: %s", eos_err_message());
@@ -134,6 +133,7 @@ const struct bench_scenario bench_db_submit = {
     .name = "db-submit",
     .help = "svc_submit_order in process, no SOAP and no HTTP: the database's ceiling (D)",
     .min_threads = 1,
+    .unit = "req/s",
     .open = dbsub_open,
     .step = dbsub_step,
     .close = dbsub_close,

@@ -14,17 +14,17 @@
 
 #include <stdint.h>
 
-#define BENCH_HIST_SUB_BITS 5                          /* 32 buckets per power of two */
+#define BENCH_HIST_SUB_BITS 5 /* 32 buckets per power of two */
 #define BENCH_HIST_SUB (1u << BENCH_HIST_SUB_BITS)
-#define BENCH_HIST_MAX_BITS 37                         /* values up to 2^37 us */
-#define BENCH_HIST_BUCKETS (2 * BENCH_HIST_SUB + \
-                            (BENCH_HIST_MAX_BITS - BENCH_HIST_SUB_BITS - 1) * BENCH_HIST_SUB)
+#define BENCH_HIST_MAX_BITS 37 /* values up to 2^37 us */
+#define BENCH_HIST_BUCKETS                                                                         \
+    (2 * BENCH_HIST_SUB + (BENCH_HIST_MAX_BITS - BENCH_HIST_SUB_BITS - 1) * BENCH_HIST_SUB)
 
 struct bench_hist {
-    uint64_t count;                       /* values recorded */
-    uint64_t min_us;                      /* exact; UINT64_MAX while empty */
-    uint64_t max_us;                      /* exact */
-    uint64_t bucket[BENCH_HIST_BUCKETS];  /* counts; index from bench_hist_index() */
+    uint64_t count;                      /* values recorded */
+    uint64_t min_us;                     /* exact; UINT64_MAX while empty */
+    uint64_t max_us;                     /* exact */
+    uint64_t bucket[BENCH_HIST_BUCKETS]; /* counts; index from bench_hist_index() */
 };
 
 /* Empties h. This function can't fail. */

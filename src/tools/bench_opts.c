@@ -18,23 +18,29 @@ enum opt_type {
 };
 
 struct opt {
-    const char *name;  /* flag: --name */
-    const char *env;   /* environment variable */
+    const char *name; /* flag: --name */
+    const char *env;  /* environment variable */
     enum opt_type type;
-    size_t offset;     /* in struct bench_opts */
-    size_t size;       /* OPT_STR: buffer size */
-    long min, max;     /* OPT_INT and OPT_SECONDS (ms) bounds */
-    const char *def;   /* default, as text */
+    size_t offset;   /* in struct bench_opts */
+    size_t size;     /* OPT_STR: buffer size */
+    long min, max;   /* OPT_INT and OPT_SECONDS (ms) bounds */
+    const char *def; /* default, as text */
     const char *help;
 };
 
-#define INT(n, e, field, lo, hi, d, h) \
-    {n, e, OPT_INT, offsetof(struct bench_opts, field), 0, lo, hi, d, h}
-#define SECS(n, e, field, lo, hi, d, h) \
-    {n, e, OPT_SECONDS, offsetof(struct bench_opts, field), 0, lo, hi, d, h}
-#define STR(n, e, field, d, h) \
-    {n, e, OPT_STR, offsetof(struct bench_opts, field), \
-     sizeof(((struct bench_opts *)0)->field), 0, 0, d, h}
+#define INT(n, e, field, lo, hi, d, h)                                                             \
+    {                                                                                              \
+        n, e, OPT_INT, offsetof(struct bench_opts, field), 0, lo, hi, d, h                         \
+    }
+#define SECS(n, e, field, lo, hi, d, h)                                                            \
+    {                                                                                              \
+        n, e, OPT_SECONDS, offsetof(struct bench_opts, field), 0, lo, hi, d, h                     \
+    }
+#define STR(n, e, field, d, h)                                                                     \
+    {                                                                                              \
+        n, e, OPT_STR, offsetof(struct bench_opts, field),                                         \
+            sizeof(((struct bench_opts *)0)->field), 0, 0, d, h                                    \
+    }
 
 static const struct opt opts[] = {
     STR("url", "BENCH_URL", url, "http://127.0.0.1:8080/eos", "the hub's SOAP endpoint"),
@@ -114,7 +120,7 @@ static int set_value(struct bench_opts *o, const struct opt *s, const char *valu
                      const char *origin, FILE *err)
 {
     char *base = (char *)o + s->offset;
-    int64_t v;
+    int64_t v = 0;
 
     switch (s->type) {
     case OPT_STR:
@@ -171,8 +177,9 @@ static int check(const struct bench_opts *o, FILE *err)
     return 0;
 }
 
-int bench_opts_load(struct bench_opts *o, int argc, char **argv, int *npos, FILE *err)
+int bench_opts_load(struct bench_opts *out, int *npos, int argc, char **argv, FILE *err)
 {
+    struct bench_opts *o = out;
     int pos = 0;
 
     memset(o, 0, sizeof(*o));
@@ -230,7 +237,7 @@ void bench_opts_help(FILE *out)
     }
 }
 
-int bench_opts_sweep(const struct bench_opts *o, long counts[BENCH_SWEEP_MAX])
+int bench_opts_sweep(long out[BENCH_SWEEP_MAX], const struct bench_opts *o)
 {
     char buf[sizeof(o->sweep)];
     char *p = buf;
@@ -245,7 +252,7 @@ int bench_opts_sweep(const struct bench_opts *o, long counts[BENCH_SWEEP_MAX])
             *comma = '\0';
         if (n == BENCH_SWEEP_MAX || !str_to_i64(p, &v) || v < 1 || v > 500)
             return -1;
-        counts[n++] = (long)v;
+        out[n++] = (long)v;
         if (!comma)
             break;
         p = comma + 1;

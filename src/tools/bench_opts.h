@@ -13,7 +13,7 @@
 
 #define BENCH_URL_MAX 256
 #define BENCH_PREFIX_MAX 16
-#define BENCH_SWEEP_MAX 8      /* line counts in one latency sweep */
+#define BENCH_SWEEP_MAX 8 /* line counts in one latency sweep */
 
 struct bench_opts {
     char url[BENCH_URL_MAX];     /* the hub's SOAP endpoint */
@@ -31,27 +31,27 @@ struct bench_opts {
     long orders;                 /* preload: orders the database should hold */
     long preload_lines;          /* lines of each preloaded order */
     char prefix[BENCH_PREFIX_MAX + 1]; /* party codes: seller PREFIX, buyers PREFIX01.. */
-    long buyers;                 /* bench buyers (and their users) */
-    long products;               /* bench products, all published to every bench buyer */
-    char password[128];          /* password of every bench user */
-    char auth[8];                /* "basic" (HTTP Basic) or "text" (UsernameToken) */
-    long hub_pid;                /* eos-hub's pid, for VmRSS; 0: not sampled */
-    long rss_every_ms;           /* > 0: print the hub's VmRSS this often during a run */
-    long batch;                  /* DownloadOrders maxOrders */
-    long timeout;                /* seconds a request may take before it fails */
+    long buyers;                       /* bench buyers (and their users) */
+    long products;                     /* bench products, all published to every bench buyer */
+    char password[128];                /* password of every bench user */
+    char auth[8];                      /* "basic" (HTTP Basic) or "text" (UsernameToken) */
+    long hub_pid;                      /* eos-hub's pid, for VmRSS; 0: not sampled */
+    long rss_every_ms;                 /* > 0: print the hub's VmRSS this often during a run */
+    long batch;                        /* DownloadOrders maxOrders */
+    long timeout;                      /* seconds a request may take before it fails */
 };
 
-/* Fills o from the defaults, the BENCH_* environment and argv. Arguments that
- * are not --settings are moved, in order, to the front of argv and counted in
- * *npos. Fails (-1) with a message on err for an unknown setting or a value
- * out of bounds. */
-int bench_opts_load(struct bench_opts *o, int argc, char **argv, int *npos, FILE *err);
+/* Fills *out from the defaults, the BENCH_* environment and argv. Arguments
+ * that are not --settings are moved, in order, to the front of argv and
+ * counted in *npos. Fails (-1) with a message on err for an unknown setting
+ * or a value out of bounds. */
+int bench_opts_load(struct bench_opts *out, int *npos, int argc, char **argv, FILE *err);
 
 /* Prints every setting with its variable, default, bounds and meaning. */
 void bench_opts_help(FILE *out);
 
-/* The sweep's line counts: fills counts (up to BENCH_SWEEP_MAX) and returns
- * how many, or -1 when o->sweep is not a list of 1..500. */
-int bench_opts_sweep(const struct bench_opts *o, long counts[BENCH_SWEEP_MAX]);
+/* The sweep's line counts: fills out (up to BENCH_SWEEP_MAX) and returns how
+ * many, or -1 when o->sweep is not a list of 1..500. */
+int bench_opts_sweep(long out[BENCH_SWEEP_MAX], const struct bench_opts *o);
 
 #endif

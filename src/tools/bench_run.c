@@ -30,9 +30,9 @@ struct run_state {
     const struct bench_job *job;
     atomic_int phase;
     pthread_mutex_t lock;
-    pthread_cond_t changed;  /* a thread finished opening */
-    long opened;             /* threads whose open succeeded */
-    long refused;            /* threads whose open failed */
+    pthread_cond_t changed; /* a thread finished opening */
+    long opened;            /* threads whose open succeeded */
+    long refused;           /* threads whose open failed */
 };
 
 struct thread_slot {
@@ -156,7 +156,7 @@ static void *thread_main(void *arg)
         sc->step(w, &out);
         elapsed = now_us() - start;
         if (!out.ok && !out.idle)
-            sleep_ms(1); /* a server that refuses at once must not be spun against */
+            sleep_ms(10); /* a server that refuses at once must not be spun against */
         if (atomic_load(&rs->phase) != PH_MEASURE || out.idle)
             continue;
         st = w->side ? &w->side_stats : &w->main_stats;
@@ -211,7 +211,7 @@ static void measure_window(const struct bench_opts *o, const struct bench_job *j
     out->rss_last_kib = bench_rss_kib(o->hub_pid);
 }
 
-int bench_run(const struct bench_opts *o, const struct bench_job *job, struct bench_result *out)
+int bench_run(struct bench_result *out, const struct bench_opts *o, const struct bench_job *job)
 {
     struct run_state rs = {.job = job};
     struct thread_slot *slots = NULL;
@@ -301,6 +301,6 @@ double bench_result_rate(const struct bench_result *r)
     if (r->seconds <= 0)
         return 0;
     n = r->scenario && r->scenario->rate_items ? (double)r->main_stats.items
-                                                : (double)r->main_stats.ok;
+                                               : (double)r->main_stats.ok;
     return n / r->seconds;
 }
