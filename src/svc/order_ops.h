@@ -25,6 +25,12 @@ int svc_scope_buyer(struct svc_ctx *ctx, const char *buyer_code, struct party_sc
 int svc_lock_order(struct svc_ctx *ctx, int64_t order_id, bool has_expected, int32_t expected,
                    struct order_header *h);
 
+/* The same for the seller's desk: only orders of seller_id, whoever calls
+ * (an administrator acts for its own seller there, so that what it records
+ * is filed under the order's seller). */
+int svc_lock_seller_order(struct svc_ctx *ctx, int64_t seller_id, int64_t order_id,
+                          bool has_expected, int32_t expected, struct order_header *h);
+
 /* Moves a locked order to `to`: version + 1, history (actor = the caller),
  * the seller's feed, and the buyer's exposure. h is updated. */
 int svc_move_order(struct svc_ctx *ctx, struct order_header *h, enum order_status to,

@@ -390,11 +390,10 @@ struct cancel_job {
 };
 
 /* Locks the order for a change by the caller and checks expectedVersion. */
-int svc_lock_order(struct svc_ctx *ctx, int64_t order_id, bool has_expected, int32_t expected,
-                   struct order_header *h)
+static int lock_in_scope(struct svc_ctx *ctx, const struct party_scope *scope, int64_t order_id,
+                         bool has_expected, int32_t expected, struct order_header *h)
 {
-    struct party_scope scope = scope_of(ctx->who);
-    int rc = store_order_header(ctx->db, &scope, order_id, true, h);
+    int rc = store_order_header(ctx->db, scope, order_id, true, h);
 
     if (rc < 0)
         return rc;
@@ -405,6 +404,22 @@ int svc_lock_order(struct svc_ctx *ctx, int64_t order_id, bool has_expected, int
                            "the order is at version %d, not %d: read it again", h->version,
                            expected);
     return 0;
+}
+
+int svc_lock_order(struct svc_ctx *ctx, int64_t order_id, bool has_expected, int32_t expected,
+                   struct order_header *h)
+{
+    struct party_scope scope = scope_of(ctx->who);
+
+    return lock_in_scope(ctx, &scope, order_id, has_expected, expected, h);
+}
+
+int svc_lock_seller_order(struct svc_ctx *ctx, int64_t seller_id, int64_t order_id,
+                          bool has_expected, int32_t expected, struct order_header *h)
+{
+    struct party_scope scope = {0, seller_id};
+
+    return lock_in_scope(ctx, &scope, order_id, has_expected, expected, h);
 }
 
 /* Moves a locked order to a new status, with history, feed and exposure. */

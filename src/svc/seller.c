@@ -197,6 +197,7 @@ static int retotal(struct svc_ctx *ctx, struct order_view *v)
 /* ------------------------------------------------------------ UpdateOrderStatus */
 
 struct status_job {
+    int64_t seller_id;
     int64_t order_id;
     enum order_action action;
     int32_t expected;
@@ -244,7 +245,8 @@ static int status_tx(struct svc_ctx *ctx, void *arg)
     int rc;
 
     memset(&v, 0, sizeof(v));
-    if ((rc = svc_lock_order(ctx, job->order_id, true, job->expected, &v.h)) < 0)
+    if ((rc = svc_lock_seller_order(ctx, job->seller_id, job->order_id, true, job->expected,
+                                    &v.h)) < 0)
         goto out;
     if ((rc = order_transition(v.h.status, job->action, v.h.shipped > 0, &to)) < 0)
         goto out;
@@ -265,11 +267,10 @@ int svc_update_order_status(struct svc_ctx *ctx, int64_t order_id, const char *a
                             const struct order_adjustment *adj, size_t adj_count,
                             struct order_change_result *out)
 {
-    struct status_job job = {order_id, 0, expected_version, reason, adj, adj_count, out};
-    int64_t seller_id;
+    struct status_job job = {0, order_id, 0, expected_version, reason, adj, adj_count, out};
     int a, rc;
 
-    if ((rc = svc_seller_party(ctx, &seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     a = order_action_parse(action);
     if (a < 0)
@@ -455,7 +456,7 @@ static int shipment_tx(struct svc_ctx *ctx, void *arg)
         }
         goto out;
     }
-    if ((rc = svc_lock_order(ctx, in->order_id, false, 0, &v.h)) < 0)
+    if ((rc = svc_lock_seller_order(ctx, job->seller_id, in->order_id, false, 0, &v.h)) < 0)
         goto out;
     if (!order_accepts_shipments(v.h.status)) {
         rc = eos_err_set(EOS_ETRANSITION, NULL, "an order that is %s takes no shipments",
@@ -605,7 +606,7 @@ static int invoice_tx(struct svc_ctx *ctx, void *arg)
         }
         goto out;
     }
-    if ((rc = svc_lock_order(ctx, in->order_id, false, 0, &v.h)) < 0)
+    if ((rc = svc_lock_seller_order(ctx, job->seller_id, in->order_id, false, 0, &v.h)) < 0)
         goto out;
     if (v.h.status != ORDER_ACCEPTED && v.h.status != ORDER_PARTIALLY_SHIPPED &&
         v.h.status != ORDER_SHIPPED) {

@@ -2580,6 +2580,20 @@ static void test_seller__another_seller_sees_nothing_of_acme(void)
     ASSERT_FAULT(erp, "NOT_FOUND");
     CU_ASSERT_STRING_EQUAL(update(erp, own_id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL),
                            "NOT_FOUND");
+    /* ACME's administrator reads every order, but its desk is ACME's: what it
+     * decides or records would be filed under ACME. */
+    CU_ASSERT_PTR_NOT_NULL(get_order(adm, own_id));
+    CU_ASSERT_STRING_EQUAL(update(adm, own_id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL),
+                           "NOT_FOUND");
+    {
+        static const struct ship_in l[] = {{1, "1"}};
+
+        CU_ASSERT_STRING_EQUAL(ship(adm, uniq(adm, "S"), own_id, l, 1, NULL), "NOT_FOUND");
+    }
+    CU_ASSERT_STRING_EQUAL(invoice(adm, uniq(adm, "I"), own_id, "1.00", NULL), "NOT_FOUND");
+    o = get_order(s2buy, own_id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->version, 1);
     o = get_order(b1, acme_id);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
     CU_ASSERT_EQUAL(o->version, 1);
