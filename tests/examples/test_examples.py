@@ -30,23 +30,21 @@ import base64
 import datetime
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import unittest
 import urllib.error
 import urllib.request
 from decimal import Decimal, InvalidOperation
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
 import eos_examples as ex  # noqa: E402
+from hubproc import NS, PASSWORD, Hub  # noqa: E402
 
 from lxml import etree  # noqa: E402
 
-NS = f"{{{ex.EOS}}}"
-PASSWORD = os.environ.get("EOS_DEMO_PASSWORD") or "demo-pass"
 TEST_DB = "eoshub_t_examples"
 URL = None  # --url: a running hub instead of one of our own
 
@@ -68,12 +66,6 @@ def user_of(op):
 
 # ------------------------------------------------------------------ the hub and its database
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def db_client():
     """The mariadb command line client with the hub's account (EOS_DB_*)."""
     exe = shutil.which("mariadb") or shutil.which("mysql")
@@ -93,43 +85,14 @@ def drop_database(name):
     subprocess.run(db_client() + ["-e", f"DROP DATABASE IF EXISTS `{name}`"], check=True)
 
 
-class Hub:
-    """An eos-hub on a free port over a fresh database with the demo data."""
-
-    def __init__(self):
-        build = os.environ["EOS_TEST_BUILD"]
-        self.env = dict(os.environ, EOS_DB_NAME=TEST_DB)
-        drop_database(TEST_DB)
-        for command in ("migrate", "demo"):
-            subprocess.run([os.path.join(build, "eosctl"), command], env=self.env, check=True,
-                           stdout=subprocess.DEVNULL)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/eos"
-        env = dict(self.env, EOS_PORT=str(self.port), EOS_ALLOW_PLAINTEXT_AUTH="1",
-                   EOS_THREADS="4")
-        self.log = open(os.path.join(os.environ.get("EOS_TEST_VAR", "/tmp"), "examples.log"),
-                        "w")
-        self.proc = subprocess.Popen([os.path.join(build, "eos-hub")], env=env,
-                                     stdout=self.log, stderr=self.log)
-        for _ in range(300):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.05)
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-        raise RuntimeError("eos-hub did not start")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=30)
-        self.log.close()
-        return status
+def start_hub():
+    """An eos-hub on a free port over a fresh database, TEST_DB, with the demo data."""
+    env = dict(os.environ, EOS_DB_NAME=TEST_DB)
+    drop_database(TEST_DB)
+    for command in ("migrate", "demo"):
+        subprocess.run([os.path.join(os.environ["EOS_TEST_BUILD"], "eosctl"), command],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+    return Hub("examples.log", env=env)
 
 
 # ------------------------------------------------------------------------------- the wire
@@ -360,7 +323,7 @@ class Walk(unittest.TestCase):
         if URL:
             cls.url = URL
         elif os.environ.get("EOS_TEST_BUILD"):
-            cls.hub = Hub()
+            cls.hub = start_hub()
             cls.url = cls.hub.url
         else:
             raise unittest.SkipTest("no hub: run from scripts/run-tests, or pass --url URL")

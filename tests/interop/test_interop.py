@@ -11,18 +11,16 @@ contract code zeep exposes in the fault detail. Exit status 0 when every check h
 """
 
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import unittest
 
 from decimal import Decimal
 
-import zeep
 import zeep.exceptions
-from zeep.wsse.username import UsernameToken
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hubproc import NS, Hub, fault_code  # noqa: E402
 
 CONTRACT_OPERATIONS = {
     "GetServiceInfo",
@@ -34,47 +32,6 @@ CONTRACT_OPERATIONS = {
     "AcknowledgeReturns", "ProcessReturn", "UpsertProducts", "SetPrices", "PublishProducts",
     "UpdateStock", "SetCreditLimit",
 }
-NS = "{urn:eoshub:v1}"
-PASSWORD = os.environ.get("EOS_DEMO_PASSWORD") or "demo-pass"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Hub:
-    """An eos-hub process on a free port, stopped with SIGTERM."""
-
-    def __init__(self, log_name="interop.log", plaintext=True):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/eos"
-        env = dict(os.environ, EOS_PORT=str(self.port),
-                   EOS_ALLOW_PLAINTEXT_AUTH="1" if plaintext else "0", EOS_THREADS="4")
-        self.log = log = open(os.path.join(os.environ["EOS_TEST_VAR"], log_name), "w")
-        self.proc = subprocess.Popen([os.path.join(os.environ["EOS_TEST_BUILD"], "eos-hub")],
-                                     env=env, stderr=log, stdout=log)
-        for _ in range(300):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("eos-hub did not start")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=30)
-        self.log.close()
-        return status
-
-
-def fault_code(fault):
-    """The <eos:error><code> of a zeep Fault."""
-    detail = fault.detail
-    code = detail.find(f"{NS}error/{NS}code") if detail is not None else None
-    return code.text if code is not None else None
 
 
 class Interop(unittest.TestCase):
@@ -82,29 +39,25 @@ class Interop(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.hub = Hub()
+        cls.hub = Hub("interop.log")
 
     @classmethod
     def tearDownClass(cls):
         assert cls.hub.stop() == 0, "eos-hub did not exit cleanly"
 
-    def client(self, user=None, password=None):
-        wsse = UsernameToken(user, password) if user else None
-        return zeep.Client(self.hub.url + "?wsdl", wsse=wsse)
-
     def test_wsdl_has_every_contract_operation(self):
-        client = self.client()
+        client = self.hub.client()
         binding = client.service._binding
         self.assertEqual(set(binding._operations), CONTRACT_OPERATIONS)
         self.assertEqual(client.service._binding_options["address"], self.hub.url)
 
     def test_get_service_info(self):
-        info = self.client().service.GetServiceInfo()
+        info = self.hub.client().service.GetServiceInfo()
         self.assertEqual(info.contractVersion, "1")
         self.assertTrue(info.serviceVersion)
 
     def test_wrong_password_is_auth_failed(self):
-        client = self.client("buyer1", "wrong-password")
+        client = self.hub.client("buyer1", "wrong-password")
         with self.assertRaises(zeep.exceptions.Fault) as caught:
             client.service.ListOrders()
         self.assertEqual(fault_code(caught.exception), "AUTH_FAILED")
@@ -122,8 +75,7 @@ class BuyerWalkThrough(unittest.TestCase):
         # Plaintext passwords refused: only the digest can get in.
         cls.hub = Hub("interop-buyer.log", plaintext=False)
         # zeep's UsernameToken makes a fresh nonce and Created for every request.
-        cls.buyer = zeep.Client(cls.hub.url + "?wsdl",
-                                wsse=UsernameToken("buyer1", PASSWORD, use_digest=True))
+        cls.buyer = cls.hub.client("buyer1", digest=True)
 
     @classmethod
     def tearDownClass(cls):

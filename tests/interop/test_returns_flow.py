@@ -15,60 +15,21 @@ check held.
 
 import datetime
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import unittest
 
 from decimal import Decimal
 
-import zeep
-from zeep.wsse.username import UsernameToken
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hubproc import Hub  # noqa: E402
 
-PASSWORD = os.environ.get("EOS_DEMO_PASSWORD") or "demo-pass"
 MARCH_1 = datetime.date(1999, 3, 1)
 MARCH_31 = datetime.date(1999, 3, 31)
 APRIL_1 = datetime.date(1999, 4, 1)
 SHIP_DAY = datetime.date(1999, 3, 3)
 INVOICE_DAY = datetime.date(1999, 3, 4)
 PAYMENT_DAY = datetime.date(1999, 3, 5)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Hub:
-    """An eos-hub process on a free port, stopped with SIGTERM."""
-
-    def __init__(self, log_name):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/eos"
-        env = dict(os.environ, EOS_PORT=str(self.port), EOS_ALLOW_PLAINTEXT_AUTH="0",
-                   EOS_THREADS="4")
-        self.log = open(os.path.join(os.environ["EOS_TEST_VAR"], log_name), "w")
-        self.proc = subprocess.Popen([os.path.join(os.environ["EOS_TEST_BUILD"], "eos-hub")],
-                                     env=env, stderr=self.log, stdout=self.log)
-        for _ in range(300):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.05)
-        self.log.close()
-        raise RuntimeError("eos-hub did not start")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=30)
-        self.log.close()
-        return status
 
 
 def today_utc():
@@ -108,10 +69,9 @@ class ReturnsFlow(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.hub = Hub("interop-returns.log")
-        wsdl = cls.hub.url + "?wsdl"
-        cls.buyer = zeep.Client(wsdl, wsse=UsernameToken("buyer1", PASSWORD, use_digest=True))
-        cls.erp = zeep.Client(wsdl, wsse=UsernameToken("acme-erp", PASSWORD, use_digest=True))
+        cls.hub = Hub("interop-returns.log", plaintext=False)
+        cls.buyer = cls.hub.client("buyer1", digest=True)
+        cls.erp = cls.hub.client("acme-erp", digest=True)
 
     @classmethod
     def tearDownClass(cls):
@@ -278,7 +238,7 @@ class ReturnsFlow(unittest.TestCase):
             self.assertIsNone(doc.confirmedAt)
 
         # buyer2 sees none of them.
-        self.assertEqual(self.my_documents(self.client_for("buyer2")), {})
+        self.assertEqual(self.my_documents(self.hub.client("buyer2", digest=True).service), {})
 
         for doc_type, doc_no in expected:
             done = buyer.ConfirmAccountDocument(docType=doc_type, docNo=doc_no, confirmed=True)
@@ -303,10 +263,6 @@ class ReturnsFlow(unittest.TestCase):
             self.assertIs(doc.confirmed, True)
             self.assertEqual(doc.confirmedBy, "buyer1")
             self.assertEqual(doc.buyerCode, "BUY001")
-
-    def client_for(self, user):
-        return zeep.Client(self.hub.url + "?wsdl",
-                           wsse=UsernameToken(user, PASSWORD, use_digest=True)).service
 
     def test_3_balance_and_statement(self):
         self.need("order_id", "return_id", "refund_day", "balance_before")

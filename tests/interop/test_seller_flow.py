@@ -11,60 +11,17 @@ every check held.
 """
 
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import unittest
 from decimal import Decimal
 
-import zeep
 import zeep.exceptions
-from zeep.wsse.username import UsernameToken
 
-NS = "{urn:eoshub:v1}"
-PASSWORD = os.environ.get("EOS_DEMO_PASSWORD") or "demo-pass"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hubproc import Hub, fault_code  # noqa: E402
+
 RUN = f"TI-{os.getpid()}-{int(time.time())}"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Hub:
-    """An eos-hub process on a free port, stopped with SIGTERM."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/eos"
-        env = dict(os.environ, EOS_PORT=str(self.port), EOS_ALLOW_PLAINTEXT_AUTH="1",
-                   EOS_THREADS="4")
-        self.log = log = open(os.path.join(os.environ["EOS_TEST_VAR"], "interop_seller.log"), "w")
-        self.proc = subprocess.Popen([os.path.join(os.environ["EOS_TEST_BUILD"], "eos-hub")],
-                                     env=env, stderr=log, stdout=log)
-        for _ in range(300):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("eos-hub did not start")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=30)
-        self.log.close()
-        return status
-
-
-def fault_code(fault):
-    """The <eos:error><code> of a zeep Fault."""
-    detail = fault.detail
-    code = detail.find(f"{NS}error/{NS}code") if detail is not None else None
-    return code.text if code is not None else None
 
 
 class SellerFlow(unittest.TestCase):
@@ -72,10 +29,9 @@ class SellerFlow(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.hub = Hub()
-        wsdl = cls.hub.url + "?wsdl"
-        cls.buyer = zeep.Client(wsdl, wsse=UsernameToken("buyer1", PASSWORD))
-        cls.erp = zeep.Client(wsdl, wsse=UsernameToken("acme-erp", PASSWORD, use_digest=True))
+        cls.hub = Hub("interop_seller.log")
+        cls.buyer = cls.hub.client("buyer1")
+        cls.erp = cls.hub.client("acme-erp", digest=True)
 
     @classmethod
     def tearDownClass(cls):
