@@ -71,6 +71,8 @@ int db_error_from(struct db_conn *conn, unsigned code, const char *what, const c
     case ER_SERVER_SHUTDOWN:
     case ER_UNKNOWN_COM_ERROR: /* Galera: node not ready (WSREP has not yet prepared node) */
     case ER_QUERY_INTERRUPTED:
+    case ER_ERROR_DURING_COMMIT: /* the outcome is unknown: the client's retry resolves it */
+    case ER_OPTION_PREVENTS_STATEMENT: /* a read-only node (failover in progress) */
     case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
         if (conn)
             conn->broken = true;
