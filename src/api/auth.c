@@ -80,17 +80,19 @@ static void read_credentials(struct soap *soap, struct credentials *cred)
     if (token) {
         const char *type = token->Password ? token->Password->Type : NULL;
 
+        time_t created = 0;
+
         cred->username = token->Username;
         cred->secret = token->Password ? token->Password->__item : NULL;
+        /* Nonce and Created: required with a digest, checked when a text
+         * token carries them. */
+        cred->nonce_b64 = token->Nonce ? token->Nonce->__item : NULL;
+        cred->created = token->wsu__Created;
+        if (cred->created && soap_s2dateTime(soap, cred->created, &created) == SOAP_OK)
+            cred->created_at = (int64_t)created;
+        soap->error = SOAP_OK; /* a bad Created is our AUTH_FAILED, not a parse error */
         if (type && strcmp(type, PASSWORD_DIGEST_TYPE) == 0) {
-            time_t created = 0;
-
             cred->kind = CRED_DIGEST;
-            cred->nonce_b64 = token->Nonce ? token->Nonce->__item : NULL;
-            cred->created = token->wsu__Created;
-            if (cred->created && soap_s2dateTime(soap, cred->created, &created) == SOAP_OK)
-                cred->created_at = (int64_t)created;
-            soap->error = SOAP_OK; /* a bad Created is our AUTH_FAILED, not a parse error */
         } else if (!type || strcmp(type, PASSWORD_TEXT_TYPE) == 0) {
             cred->kind = CRED_TEXT;
         } else {

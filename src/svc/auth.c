@@ -183,26 +183,78 @@ static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
     return 0;
 }
 
+/* Created must be recent (and not from far in the future: a minute of clock
+ * skew is tolerated), which bounds how long nonces must be remembered. */
+static bool created_recent(const struct auth_settings *s, const struct credentials *cred)
+{
+    time_t now = time(NULL);
+
+    if (str_empty(cred->created) || cred->created_at == 0 ||
+        cred->created_at < now - s->created_window || cred->created_at > now + 60) {
+        log_info("auth: missing, stale or future Created for %s", cred->username);
+        return false;
+    }
+    return true;
+}
+
+/* Spends a token's nonce: remembered in the database (autocommit, so it is
+ * spent even if the request fails later) until its Created can no longer
+ * pass; a nonce seen before is a replay, refused across hub processes. */
+static int spend_nonce(struct svc_ctx *ctx, const struct auth_settings *s,
+                       const struct credentials *cred, const unsigned char *nonce,
+                       size_t nonce_len)
+{
+    unsigned char key[32];
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int rc;
+
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+        EVP_DigestUpdate(md, cred->username, strlen(cred->username) + 1) != 1 ||
+        EVP_DigestUpdate(md, nonce, nonce_len) != 1 ||
+        EVP_DigestFinal_ex(md, key, NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    }
+    EVP_MD_CTX_free(md);
+    rc = store_nonce_remember(ctx->db, key, (int64_t)time(NULL) + s->created_window + 120);
+    if (rc == EOS_EDUPKEY) {
+        log_info("auth: replayed nonce for %s", cred->username);
+        return fail();
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* A PasswordText token may carry Nonce and Created too (SoapUI adds them):
+ * then they hold as for a digest, so a captured token cannot be replayed. */
+static int text_token_fresh(struct svc_ctx *ctx, const struct auth_settings *s,
+                            const struct credentials *cred)
+{
+    unsigned char nonce[128];
+    int nonce_len;
+
+    if (cred->kind != CRED_TEXT)
+        return 0;
+    if (cred->created && !created_recent(s, cred))
+        return fail();
+    if (!cred->nonce_b64)
+        return 0;
+    nonce_len = base64_decode(nonce, sizeof(nonce), cred->nonce_b64);
+    if (nonce_len < 8)
+        return fail();
+    return spend_nonce(ctx, s, cred, nonce, (size_t)nonce_len);
+}
+
 static int check_digest(struct svc_ctx *ctx, const struct auth_settings *s,
                         const struct credentials *cred, struct principal *out)
 {
     struct user_row user;
     unsigned char nonce[128];
-    unsigned char nonce_key[32];
     char password[SECRETBOX_MAX_PLAIN + 1];
     int nonce_len, found, rc = -1;
-    time_t now = time(NULL);
-    EVP_MD_CTX *md = NULL;
 
     nonce_len = base64_decode(nonce, sizeof(nonce), cred->nonce_b64);
-    if (nonce_len < 8 || str_empty(cred->created) || cred->created_at == 0)
+    if (nonce_len < 8 || !created_recent(s, cred))
         return fail();
-    /* Created must be recent (and not from far in the future: clock skew of a
-     * minute is tolerated), which bounds how long nonces must be remembered. */
-    if (cred->created_at < now - s->created_window || cred->created_at > now + 60) {
-        log_info("auth: stale or future Created for %s", cred->username);
-        return fail();
-    }
     found = store_user_by_name(ctx->db, cred->username, &user);
     if (found < 0)
         return found;
@@ -214,26 +266,10 @@ static int check_digest(struct svc_ctx *ctx, const struct auth_settings *s,
         rc = fail();
         goto out;
     }
-    md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestUpdate(md, cred->username, strlen(cred->username) + 1) != 1 ||
-        EVP_DigestUpdate(md, nonce, (size_t)nonce_len) != 1 ||
-        EVP_DigestFinal_ex(md, nonce_key, NULL) != 1) {
-        rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
-        goto out;
-    }
-    /* Autocommit: the nonce is spent even if the request fails later. */
-    rc = store_nonce_remember(ctx->db, nonce_key, (int64_t)now + s->created_window + 120);
-    if (rc == EOS_EDUPKEY) {
-        log_info("auth: replayed nonce for %s", cred->username);
-        rc = fail();
-        goto out;
-    }
-    if (rc < 0)
+    if ((rc = spend_nonce(ctx, s, cred, nonce, (size_t)nonce_len)) < 0)
         goto out;
     rc = principal_from(&user, out);
 out:
-    EVP_MD_CTX_free(md);
     OPENSSL_cleanse(password, sizeof(password));
     return rc;
 }
@@ -267,6 +303,11 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
         strlen(cred->secret) > PASSWORD_MAX_LEN) {
         atomic_fetch_add(&failures_total, 1);
         return fail();
+    }
+    /* A replayed or stale text token is refused before anything else. */
+    if ((rc = text_token_fresh(ctx, s, cred)) < 0) {
+        atomic_fetch_add(&failures_total, 1);
+        return rc;
     }
     /* A password this caller had verified a minute ago, from this address, is
      * no guess: the cache answers before the lockout (see cache_key). */

@@ -34,9 +34,9 @@ struct credentials {
     enum cred_kind kind;
     const char *username;
     const char *secret;        /* the password, or for digest the base64 digest */
-    const char *nonce_b64;     /* digest: the Nonce (base64), required */
-    const char *created;       /* digest: the wsu:Created text, as hashed */
-    int64_t created_at;        /* digest: Created as UTC seconds; 0 if it did not parse */
+    const char *nonce_b64;     /* the Nonce (base64): required for digest, optional for text */
+    const char *created;       /* the wsu:Created text (digest: as hashed); optional for text */
+    int64_t created_at;        /* Created as UTC seconds; 0 if it did not parse */
     bool secure;               /* the request came over TLS */
     const char *source;        /* the client's address, for the lockout */
 };
