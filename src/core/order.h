@@ -106,6 +106,7 @@ struct order_draft {
     bool allow_adjust;                /* default true */
     bool validate_only;
     char note[NOTE_BUF];
+    char currency[4];                 /* "" : the account's; else it must be the account's */
     size_t line_count;
     struct order_draft_line *lines;   /* line_count entries; owned by whoever built the draft */
 };

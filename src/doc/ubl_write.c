@@ -190,11 +190,29 @@ static void delivery(struct builder *b, xmlNodePtr parent, const char *ship_to, 
         text_el(b, el(b, d, b->cac, "RequestedDeliveryPeriod"), b->cbc, "StartDate", date);
 }
 
+/* What a line says: as it stands, or as the buyer ordered it. */
+struct line_terms {
+    qty_t quantity;
+    money_t unit_price;
+    money_t amount;
+};
+
+static struct line_terms terms_now(const struct order_line_view *l)
+{
+    return (struct line_terms){l->quantity, l->unit_price, l->line_amount};
+}
+
+static struct line_terms terms_ordered(const struct order_line_view *l)
+{
+    return (struct line_terms){l->ordered_quantity, l->ordered_unit_price,
+                               money_line_amount(l->ordered_quantity, l->ordered_unit_price)};
+}
+
 /* One cac:OrderLine: its LineItem (with LineStatusCode when status is not
  * NULL) and, when reference is set, the OrderLineReference to the buyer's
  * line. */
-static void order_line(struct builder *b, const struct order_line_view *l, const char *status,
-                       bool reference)
+static void order_line(struct builder *b, const struct order_line_view *l, struct line_terms t,
+                       const char *status, bool reference)
 {
     char s[QTY_STR_MAX];
     xmlNodePtr ol = el(b, b->root, b->cac, "OrderLine");
@@ -204,10 +222,10 @@ static void order_line(struct builder *b, const struct order_line_view *l, const
     id_el(b, li, b->cbc, "ID", l->line_no);
     if (status)
         attr(b, text_el(b, li, b->cbc, "LineStatusCode", status), "listID", "UNCL1229");
-    text_el(b, li, b->cbc, "Quantity", qty_format(s, sizeof(s), l->quantity));
-    amount(b, li, "LineExtensionAmount", l->line_amount);
+    text_el(b, li, b->cbc, "Quantity", qty_format(s, sizeof(s), t.quantity));
+    amount(b, li, "LineExtensionAmount", t.amount);
     delivery(b, li, NULL, l->delivery_date);
-    amount(b, el(b, li, b->cac, "Price"), "PriceAmount", l->unit_price);
+    amount(b, el(b, li, b->cac, "Price"), "PriceAmount", t.unit_price);
     item = el(b, li, b->cac, "Item");
     if (l->name[0] != '\0')
         text_el(b, item, b->cbc, "Name", l->name);
@@ -223,9 +241,12 @@ static bool view_ok(const struct order_view *v)
 
 /* ------------------------------------------------------------ Order */
 
+/* The Order is the order as the buyer placed it (what the seller changed is
+ * in the OrderResponse), so that it can be sent again as a new order. */
 int ubl_order_write(char **out, size_t *len_out, const struct order_view *v)
 {
     int error = 0;
+    money_t total = 0;
     struct builder b;
 
     memset(&b, 0, sizeof(b));
@@ -247,9 +268,11 @@ int ubl_order_write(char **out, size_t *len_out, const struct order_view *v)
     party(&b, "BuyerCustomerParty", v->h.buyer_code);
     party(&b, "SellerSupplierParty", v->h.seller_code);
     delivery(&b, b.root, v->h.ship_to_code, v->h.delivery_date);
-    amount(&b, el(&b, b.root, b.cac, "AnticipatedMonetaryTotal"), "PayableAmount", v->h.total);
     for (size_t i = 0; i < v->line_count; i++)
-        order_line(&b, &v->lines[i], NULL, false);
+        total += terms_ordered(&v->lines[i]).amount;
+    amount(&b, el(&b, b.root, b.cac, "AnticipatedMonetaryTotal"), "PayableAmount", total);
+    for (size_t i = 0; i < v->line_count; i++)
+        order_line(&b, &v->lines[i], terms_ordered(&v->lines[i]), NULL, false);
     error = finish(&b, out, len_out);
 
 free_doc:
@@ -389,7 +412,8 @@ int ubl_order_response_write(char **out, size_t *len_out, const struct order_vie
         amount(&b, el(&b, b.root, b.cac, "LegalMonetaryTotal"), "PayableAmount", v->h.total);
     if (code == UBL_RESPONSE_CA)
         for (size_t i = 0; i < v->line_count; i++)
-            order_line(&b, &v->lines[i], line_status(&v->lines[i], origin, origin_count), true);
+            order_line(&b, &v->lines[i], terms_now(&v->lines[i]),
+                       line_status(&v->lines[i], origin, origin_count), true);
     error = finish(&b, out, len_out);
 
 free_doc:

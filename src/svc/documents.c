@@ -33,7 +33,14 @@ int svc_submit_order_document(struct svc_ctx *ctx, const char *xml, size_t len,
         rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
         goto out;
     }
+    str_copy(draft.currency, sizeof(draft.currency), info.currency);
     rc = svc_submit_order(ctx, &draft, out);
+    if (rc < 0 && eos_err_field() && strcmp(eos_err_field(), "currency") == 0) {
+        char message[EOS_ERR_MSG_MAX];
+
+        str_copy(message, sizeof(message), eos_err_message());
+        rc = eos_err_set(rc, "/Order/cbc:DocumentCurrencyCode", "%s", message);
+    }
     if (rc < 0) {
         free(out->lines);
         out->lines = NULL;

@@ -188,6 +188,9 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
         return rc;
     if (rc == 1)
         return answer_duplicate(ctx, job, &h);
+    if (d->currency[0] != '\0' && strcmp(d->currency, acct.currency) != 0)
+        return eos_err_set(EOS_EINVALID, "currency", "the account with %s is kept in %s, not %s",
+                           acct.seller_code, acct.currency, d->currency);
     rc = store_line_prices(ctx->db, acct.seller_id, who->party_id, job->skus_json, d->line_count,
                            job->prices, job->product_ids, job->names);
     if (rc < 0)

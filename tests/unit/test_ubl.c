@@ -984,6 +984,8 @@ static void set_view_line(struct order_line_view *l, int32_t line_no, const char
     l->unit_price = price;
     l->list_price = price;
     l->line_amount = money_line_amount(qty, price);
+    l->ordered_quantity = qty; /* as the buyer placed it */
+    l->ordered_unit_price = price;
     str_copy(l->delivery_date, sizeof(l->delivery_date), date);
 }
 
@@ -1144,6 +1146,38 @@ static void test_ubl__write_parse_round_trip(void)
         ubl_draft_free(&d);
     }
     free(renumbered);
+    free(xml);
+}
+
+/* The Order is the order as placed: a line the seller declined (quantity 0)
+ * and a price it adjusted are written as the buyer sent them, so the
+ * document parses again and can be resubmitted as a new order. */
+static void test_ubl__order_document_is_the_order_as_placed(void)
+{
+    struct view_fixture f;
+    char *xml = NULL;
+    size_t len = 0;
+    struct order_draft d;
+    int rc;
+
+    view_init(&f);
+    f.lines[0].quantity = 0; /* declined */
+    f.lines[0].line_amount = 0;
+    f.lines[1].unit_price += 100; /* adjusted */
+    f.lines[1].line_amount = money_line_amount(f.lines[1].quantity, f.lines[1].unit_price);
+    CU_ASSERT_EQUAL_FATAL(ubl_order_write(&xml, &len, &f.v), 0);
+    rc = ubl_order_parse(&d, NULL, xml, len);
+    CHECK(rc == 0, "rc %d: %s (%s)", rc, eos_err_message(), str_or_null(eos_err_field()));
+    if (rc == 0) {
+        CU_ASSERT_EQUAL_FATAL(d.line_count, VIEW_LINES);
+        for (size_t i = 0; i < VIEW_LINES; i++) {
+            CHECK(d.lines[i].quantity == f.lines[i].ordered_quantity,
+                  "line %zu: quantity %" PRId64, i, d.lines[i].quantity);
+            CHECK(d.lines[i].expected_price == f.lines[i].ordered_unit_price,
+                  "line %zu: price %" PRId64, i, d.lines[i].expected_price);
+        }
+        ubl_draft_free(&d);
+    }
     free(xml);
 }
 
@@ -1501,6 +1535,8 @@ int main(void)
         {"test_ubl__parse_from_many_threads", test_ubl__parse_from_many_threads},
         {"test_ubl__write_order_document", test_ubl__write_order_document},
         {"test_ubl__write_parse_round_trip", test_ubl__write_parse_round_trip},
+        {"test_ubl__order_document_is_the_order_as_placed",
+         test_ubl__order_document_is_the_order_as_placed},
         {"test_ubl__write_minimal_order", test_ubl__write_minimal_order},
         {"test_ubl__write_refuses_bad_view", test_ubl__write_refuses_bad_view},
         {"test_ubl__response_code_table", test_ubl__response_code_table},
