@@ -66,6 +66,7 @@ struct guard {
     unsigned name_len;
     bool name_done;               /* the tag's name has been read */
     unsigned body_elements;       /* start tags inside the Body's children */
+    bool refusal_poked;           /* the byte that makes gSOAP see the refusal was sent */
     char entity[16];
     unsigned entity_len;
 };

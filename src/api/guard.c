@@ -520,10 +520,15 @@ void api_guard_install(struct soap *soap, struct api_worker *w)
 }
 
 /* What frecv returns once the request is refused: one harmless byte, so that
- * gSOAP calls guard_check and stops with the refusal. */
-static size_t refused(char *buf, size_t n)
+ * gSOAP calls guard_check and stops with the refusal. Only once: where gSOAP
+ * reads without calling guard_check (a chunk size, compressed bytes), it would
+ * take the bytes and ask again forever; the end of input stops it there. */
+static size_t refused(struct guard *g, char *buf, size_t n)
 {
     if (n == 0) {
+        if (g->refusal_poked)
+            return 0;
+        g->refusal_poked = true;
         buf[0] = ' ';
         n = 1;
     }
@@ -543,13 +548,13 @@ size_t api_guarded_recv(struct soap *soap, char *buf, size_t len)
     c = &w->call;
     g = &c->guard;
     if (c->refusal || len == 0)
-        return refused(buf, 0);
+        return refused(g, buf, 0);
     /* The body ends where Content-Length says: never wait for more. gSOAP
      * asking past it means the XML is not complete. */
     if (g->headers_done && g->has_length && !g->chunked) {
         if (g->remaining == 0) {
             refuse(c, EOS_EMALFORMED, "the request ends before its XML does");
-            return refused(buf, 0);
+            return refused(g, buf, 0);
         }
         if (len > g->remaining)
             len = (size_t)g->remaining;
@@ -559,7 +564,7 @@ size_t api_guarded_recv(struct soap *soap, char *buf, size_t len)
         return 0;
     head = g->headers_done ? 0 : scan_headers(w, buf, n);
     if (c->refusal)
-        return refused(buf, n);
+        return refused(g, buf, n);
     if (head == n)
         return n;
     if (g->chunked) {
@@ -576,5 +581,5 @@ size_t api_guarded_recv(struct soap *soap, char *buf, size_t len)
         }
         rc = scan_data(w, buf + head, body);
     }
-    return rc < 0 ? refused(buf, n) : n;
+    return rc < 0 ? refused(g, buf, n) : n;
 }

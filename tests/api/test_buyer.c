@@ -2048,6 +2048,22 @@ static void test_buyer__change_request_refusals_store_nothing(void)
     request_change("buyer1", open, NULL, 1, "1.2345", NULL, NULL, &resp);
     EXPECT_FAULT("VALIDATION_FAILED", "change[1]/newQuantity");
     EXPECT_UNCHANGED(&before);
+    /* Below what has shipped: QUANTITY_EXCEEDED. (An order with shipments is
+     * past taking changes, so the line is shipped by hand on an ACCEPTED one:
+     * the rule is checked even where the state machine already stops it.) */
+    {
+        int64_t below = SIMPLE_ORDER("change-below-shipped", true);
+        int expected = 2;
+
+        CU_ASSERT_TRUE_FATAL(below > 0);
+        CU_ASSERT_EQUAL_FATAL(force(&q_force_accepted, below), 1);
+        CU_ASSERT_EQUAL_FATAL(force(&q_force_shipped_line, below), 1);
+        counts_take(&before);
+        request_change("buyer1", below, &expected, 1, "1", NULL, NULL, &resp);
+        EXPECT_FAULT("QUANTITY_EXCEEDED", "change[1]/newQuantity");
+        EXPECT_UNCHANGED(&before);
+        EXPECT_OK(request_change("buyer1", below, &expected, 1, "2", NULL, NULL, &resp));
+    }
     /* After all that, the order still takes a good request. */
     EXPECT_OK(request_change("buyer1", open, NULL, 2, "1", NULL, "fine", &resp));
     CU_ASSERT_EQUAL(resp.status, eos__ChangeStatus__PENDING);
