@@ -82,6 +82,13 @@ int main(int argc, char **argv)
     /* Workers free what a request allocated when it ends; with one malloc
      * arena per thread, freed memory would stay spread over as many heaps. */
     mallopt(M_ARENA_MAX, 2);
+    /* A large response (a ListOrders page of 500, a feed batch) takes a few
+     * MiB for a moment. Fixed thresholds keep such blocks in their own
+     * mappings, given back when freed; by default glibc raises the mapping
+     * threshold after the first one is freed, and 32 workers' worth of large
+     * blocks then stays in the heap for good. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
