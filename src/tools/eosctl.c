@@ -455,6 +455,32 @@ static int cmd_help(int argc, char **argv)
     return 0;
 }
 
+/* "party", "user": the first word of two-word commands. */
+static bool is_group(const char *word)
+{
+    size_t len = strlen(word);
+
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+        if (strncmp(commands[i].name, word, len) == 0 && commands[i].name[len] == ' ')
+            return true;
+    return false;
+}
+
+/* `eosctl party --help` lists the party commands (exit 0); `eosctl party`
+ * alone or with an unknown subcommand lists them as a usage error. */
+static int group_usage(const char *group, bool asked)
+{
+    FILE *out = asked ? stdout : stderr;
+    size_t len = strlen(group);
+
+    if (!asked)
+        fprintf(out, "eosctl: %s needs one of these commands:\n\n", group);
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+        if (strncmp(commands[i].name, group, len) == 0 && commands[i].name[len] == ' ')
+            fprintf(out, "  eosctl %s\n      %s\n\n", commands[i].usage, commands[i].help);
+    return asked ? 0 : EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     int level = log_parse_level(getenv("EOS_LOG_LEVEL"));
@@ -479,9 +505,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return cmd_help(argc, argv);
-    fprintf(stderr, "eosctl: unknown command '%s'", argv[1]);
-    if (argc >= 3 && (strcmp(argv[1], "party") == 0 || strcmp(argv[1], "user") == 0))
-        fprintf(stderr, " %s", argv[2]);
-    fprintf(stderr, " (eosctl help lists the commands)\n");
+    if (is_group(argv[1]))
+        return group_usage(argv[1], argc >= 3 && wants_help(2, argv + 1));
+    fprintf(stderr, "eosctl: unknown command '%s' (eosctl help lists the commands)\n", argv[1]);
     return EXIT_USAGE;
 }
