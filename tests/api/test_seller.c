@@ -447,6 +447,96 @@ static int make_second_seller(void)
     return 0;
 }
 
+/* A buyer with accounts at two sellers must say which one it orders from and
+ * whose catalog it reads: without sellerCode the hub cannot choose, so it is
+ * VALIDATION_FAILED naming sellerCode, and nothing is stored. */
+DB_SQL(q_publish_to, "INSERT IGNORE INTO publication (product_id, buyer_party_id) "
+                     "SELECT p.product_id, b.party_id FROM product p "
+                     "JOIN party s ON s.party_id = p.seller_party_id JOIN party b "
+                     "WHERE s.code = 'ACME' AND p.sku = 'SKU-0001' AND b.code = ?");
+DB_SQL(q_orders_of_buyer, "SELECT COUNT(*) FROM purchase_order o JOIN party b "
+                          "ON b.party_id = o.buyer_party_id WHERE b.code = ?");
+
+static int64_t orders_of(const char *buyer_code)
+{
+    struct db_args a;
+    struct db_cols c;
+    int64_t n = -1;
+
+    db_args_init(&a);
+    arg_str(&a, buyer_code);
+    db_cols_init(&c);
+    col_i64(&c, &n);
+    return db_query_one(db, &q_orders_of_buyer, &a, &c) == 1 ? n : -1;
+}
+
+static void test_seller__buyer_of_two_sellers_must_name_one(void)
+{
+    struct svc_ctx ctx = {db, NULL};
+    struct secret_key key;
+    char code[32], user[64];
+    struct soap *c = test_client();
+    struct _eos__SubmitOrderRequest req;
+    struct eos__SubmitOrderResult resp;
+    struct _eos__GetCatalogRequest creq;
+    struct _eos__GetCatalogResponse cresp;
+    struct db_args a;
+
+    snprintf(code, sizeof(code), "TTB%d", (int)getpid());
+    snprintf(user, sizeof(user), "tt-buyer-%d", (int)getpid());
+    {
+        struct party_spec at_acme = {code, "Buyer of two sellers", "BUYER", NULL, "ACME", -1};
+        struct party_spec at_second = {code, "Buyer of two sellers", "BUYER", NULL, s2_seller,
+                                       -1};
+        struct user_spec u = {user, "BUYER", code, test_demo_password(), 0, 1000};
+
+        memset(&key, 0, sizeof(key));
+        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_acme, true), 0);
+        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_second, true), 0);
+        CU_ASSERT_EQUAL_FATAL(svc_user_add(&ctx, &u, &key, true), 0);
+    }
+    db_args_init(&a);
+    arg_str(&a, code);
+    CU_ASSERT_EQUAL_FATAL(db_exec(db, &q_publish_to, &a, NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+
+    soap_default__eos__SubmitOrderRequest(c, &req);
+    req.buyerOrderNo = uniq(c, "two-sellers");
+    req.__sizeline = 1;
+    req.line = soap_new_eos__OrderLineIn(c, 1);
+    req.line[0].lineNo = 1;
+    req.line[0].sku = "SKU-0001";
+    req.line[0].quantity = "1";
+    test_auth_basic(c, user, test_demo_password());
+    soap_call___eos__SubmitOrder(c, hub.endpoint, NULL, &req, &resp);
+    ASSERT_FAULT_FIELD(c, "VALIDATION_FAILED", "sellerCode");
+    CU_ASSERT_EQUAL(orders_of(code), 0);
+
+    soap_default__eos__GetCatalogRequest(c, &creq);
+    test_auth_basic(c, user, test_demo_password());
+    soap_call___eos__GetCatalog(c, hub.endpoint, NULL, &creq, &cresp);
+    ASSERT_FAULT_FIELD(c, "VALIDATION_FAILED", "sellerCode");
+
+    /* Naming the seller settles it: the order goes to ACME, the catalog is
+     * ACME's (SKU-0001, the one product published to this buyer). */
+    req.sellerCode = "ACME";
+    test_auth_basic(c, user, test_demo_password());
+    CU_ASSERT_EQUAL(soap_call___eos__SubmitOrder(c, hub.endpoint, NULL, &req, &resp), SOAP_OK);
+    ASSERT_OK(c);
+    CU_ASSERT_EQUAL(orders_of(code), 1);
+    creq.sellerCode = "ACME";
+    test_auth_basic(c, user, test_demo_password());
+    CU_ASSERT_EQUAL(soap_call___eos__GetCatalog(c, hub.endpoint, NULL, &creq, &cresp), SOAP_OK);
+    CU_ASSERT_EQUAL(cresp.__sizeitem, 1);
+    if (cresp.__sizeitem == 1)
+        ASSERT_STR(cresp.item[0].sku, "SKU-0001");
+    creq.sellerCode = s2_seller;
+    test_auth_basic(c, user, test_demo_password());
+    CU_ASSERT_EQUAL(soap_call___eos__GetCatalog(c, hub.endpoint, NULL, &creq, &cresp), SOAP_OK);
+    CU_ASSERT_EQUAL(cresp.__sizeitem, 0);
+    test_client_free(c);
+}
+
 /* ------------------------------------------------------------ suite */
 
 static int suite_init(void)
@@ -2611,6 +2701,8 @@ int main(void)
         {"test_seller__update_order_status_follows_the_state_machine",
          test_seller__update_order_status_follows_the_state_machine},
         {"test_seller__unknown_order_is_not_found", test_seller__unknown_order_is_not_found},
+        {"test_seller__buyer_of_two_sellers_must_name_one",
+         test_seller__buyer_of_two_sellers_must_name_one},
         {"test_seller__stale_version_is_a_conflict_and_changes_nothing",
          test_seller__stale_version_is_a_conflict_and_changes_nothing},
         {"test_seller__accept_with_adjustments", test_seller__accept_with_adjustments},
