@@ -32,7 +32,8 @@ DB_SQL(q_position_lock,
 DB_SQL(q_number_start, "SET @eos_seq = ?");
 DB_SQL(q_number,
        "UPDATE feed_entry SET seq = (@eos_seq := @eos_seq + 1) "
-       "WHERE seller_party_id = ? AND feed = ? AND seq IS NULL ORDER BY changed_at, feed_entry_id");
+       "WHERE seller_party_id = ? AND feed = ? AND seq IS NULL ORDER BY changed_at, feed_entry_id "
+       "LIMIT ?");
 DB_SQL(q_number_end, "SELECT @eos_seq");
 DB_SQL(q_position_set,
        "UPDATE feed_position SET last_seq = ? WHERE seller_party_id = ? AND feed = ?");
@@ -63,7 +64,7 @@ int store_feed_position_lock(struct db_conn *db, int64_t seller_id, enum feed_ki
 }
 
 int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
-                      int64_t last_seq, int64_t *new_last)
+                      int64_t last_seq, size_t limit, int64_t *new_last)
 {
     struct db_args a;
     struct db_cols c;
@@ -78,6 +79,7 @@ int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed
     db_args_init(&a);
     arg_i64(&a, seller_id);
     arg_str(&a, feed_names[feed]);
+    arg_i64(&a, (int64_t)limit);
     if ((rc = db_exec(db, &q_number, &a, &numbered)) < 0)
         return rc;
     if (numbered == 0)

@@ -14,7 +14,7 @@ int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind,
                     int64_t cursor, size_t max, int64_t *seqs, int64_t *ids,
                     struct feed_window *w)
 {
-    int64_t last = 0, acked = 0, numbered = 0, from;
+    int64_t last = 0, acked = 0, new_last = 0, from;
     size_t n = 0;
     int rc;
 
@@ -25,11 +25,15 @@ int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind,
     if (has_cursor && cursor > last)
         return eos_err_set(EOS_EINVALID, "cursor", "not a cursor this hub handed out");
     from = has_cursor ? cursor : acked;
-    if ((rc = store_feed_number(ctx->db, seller_id, kind, last, &numbered)) < 0)
+    if ((rc = store_feed_number(ctx->db, seller_id, kind, last, max * FEED_NUMBER_AHEAD,
+                                &new_last)) < 0)
         return rc;
     /* One more than asked, to know whether more are waiting. */
     if ((rc = store_feed_read(ctx->db, seller_id, kind, from, max + 1, seqs, ids, &n)) < 0)
         return rc;
+    /* When numbering stopped at its limit, the entries it numbered (all after
+     * `from`, more than max of them) already make `more` true, and the
+     * unnumbered rest comes with the downloads that follow. */
     w->more = n > max;
     w->count = w->more ? max : n;
     w->next_seq = w->count ? seqs[w->count - 1] : from;

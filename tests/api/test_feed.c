@@ -31,6 +31,7 @@
 #include "store/feed.h"
 #include "store/stmt.h"
 #include "svc/admin.h"
+#include "svc/feed.h"
 
 static struct test_hub hub;
 static struct db_conn *db;
@@ -954,6 +955,89 @@ static void test_feed__concurrent_submissions_are_never_skipped(void)
     CU_ASSERT_STRING_EQUAL(set_credit("BUY002", "5000.00"), "");
 }
 
+/* ------------------------------------------------------------ a large backlog */
+
+/*
+ * An ERP back after a long absence finds a backlog far larger than a batch.
+ * A download numbers at most FEED_NUMBER_AHEAD batches' worth of it (so one
+ * download never numbers 100 thousand entries in one transaction), says
+ * more=true, and the downloads that follow number and deliver the rest:
+ * every entry exactly once. Here: the 25 newest entries made unnumbered
+ * again (as if changed while the ERP was away), downloaded one at a time.
+ */
+#define ACME_FEED "seller_party_id = (SELECT party_id FROM party WHERE code = 'ACME') " \
+                  "AND feed = 'ORDER' "
+DB_SQL(q_unnumber_newest, "UPDATE feed_entry SET seq = NULL WHERE " ACME_FEED
+                          "ORDER BY seq DESC LIMIT 25");
+DB_SQL(q_unnumbered, "SELECT object_id FROM feed_entry WHERE " ACME_FEED
+                     "AND seq IS NULL ORDER BY object_id");
+DB_SQL(q_last_seq, "SELECT last_seq FROM feed_position WHERE " ACME_FEED);
+
+static int64_t last_seq(void)
+{
+    struct db_cols c;
+    int64_t v = -1;
+
+    db_cols_init(&c);
+    col_i64(&c, &v);
+    return db_query_one(db, &q_last_seq, NULL, &c) == 1 ? v : -1;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void test_feed__a_large_backlog_is_numbered_in_steps_and_delivered_whole(void)
+{
+    struct _eos__DownloadOrdersResponse r;
+    char cursor[64];
+    int64_t want[25], got[64], before;
+    size_t nwant = 0, ngot = 0;
+    int64_t id = 0;
+    struct db_cols c;
+
+    reset_clients();
+    for (int i = 0; i < FEED_NUMBER_AHEAD + 2; i++)
+        CU_ASSERT_FATAL(submit(b1, "backlog") > 0);
+    drain(cursor, sizeof(cursor));
+    soap_end(erp);
+    CU_ASSERT_EQUAL_FATAL(db_exec(db, &q_unnumber_newest, NULL, NULL), 0);
+    db_cols_init(&c);
+    col_i64(&c, &id);
+    CU_ASSERT_EQUAL_FATAL(db_query(db, &q_unnumbered, NULL, &c), 0);
+    while (db_fetch(db, &q_unnumbered, &c) == 1 && nwant < 25)
+        want[nwant++] = id;
+    db_done(db, &q_unnumbered);
+    CU_ASSERT_EQUAL_FATAL(nwant, 25);
+
+    /* The first download of one order numbers FEED_NUMBER_AHEAD, not 25. */
+    before = last_seq();
+    CU_ASSERT_STRING_EQUAL_FATAL(download(NULL, 1, &r), "");
+    CU_ASSERT_EQUAL(last_seq() - before, FEED_NUMBER_AHEAD);
+    CU_ASSERT_EQUAL_FATAL(r.__sizeorder, 1);
+    CU_ASSERT_EQUAL(r.more, xsd__boolean__true_);
+    /* Then one at a time, acknowledging each, to the end. */
+    for (int step = 0; step < 60; step++) {
+        for (int i = 0; i < r.__sizeorder && ngot < 64; i++)
+            got[ngot++] = r.order[i].orderId;
+        if (r.more == xsd__boolean__false_ && r.__sizeorder == 0)
+            break;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r.nextCursor);
+        CU_ASSERT_STRING_EQUAL_FATAL(ack(r.nextCursor, NULL), "");
+        soap_end(erp);
+        CU_ASSERT_STRING_EQUAL_FATAL(download(NULL, 1, &r), "");
+    }
+    CU_ASSERT_EQUAL(r.more, xsd__boolean__false_);
+    qsort(got, ngot, sizeof(got[0]), cmp_id);
+    CU_ASSERT_EQUAL(ngot, nwant);
+    for (size_t i = 0; i < nwant && i < ngot; i++)
+        CU_ASSERT_EQUAL(got[i], want[i]);
+    soap_end(erp);
+}
+
 int main(void)
 {
     static const struct test_case tests[] = {
@@ -965,6 +1049,8 @@ int main(void)
          test_feed__batches_cursors_and_older_acknowledgements},
         {"test_feed__a_changed_order_comes_back_once", test_feed__a_changed_order_comes_back_once},
         {"test_feed__a_late_commit_is_not_skipped", test_feed__a_late_commit_is_not_skipped},
+        {"test_feed__a_large_backlog_is_numbered_in_steps_and_delivered_whole",
+         test_feed__a_large_backlog_is_numbered_in_steps_and_delivered_whole},
         {"test_feed__concurrent_submissions_are_never_skipped",
          test_feed__concurrent_submissions_are_never_skipped},
     };
