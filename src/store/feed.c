@@ -3,6 +3,8 @@
  */
 #include "store/feed.h"
 
+#include "base/err.h"
+#include "base/jbuf.h"
 #include "store/stmt.h"
 
 static const char *const feed_names[] = {"ORDER", "RETURN"};
@@ -29,12 +31,17 @@ DB_SQL(q_position_make,
 DB_SQL(q_position_lock,
        "SELECT last_seq, acked_seq FROM feed_position WHERE seller_party_id = ? AND feed = ? "
        "FOR UPDATE");
-DB_SQL(q_number_start, "SET @eos_seq = ?");
+/* The oldest unnumbered entries; those an unfinished transaction holds are
+ * skipped, not waited for: they are numbered by a later download, after
+ * everything numbered now, so nothing is skipped in the feed itself. */
+DB_SQL(q_unnumbered,
+       "SELECT feed_entry_id FROM feed_entry FORCE INDEX (ix_feed_unnumbered) "
+       "WHERE seller_party_id = ? AND feed = ? AND seq IS NULL "
+       "ORDER BY changed_at, feed_entry_id LIMIT ? FOR UPDATE SKIP LOCKED");
+/* Numbers them last + 1, last + 2, ... in the order of the JSON id list. */
 DB_SQL(q_number,
-       "UPDATE feed_entry SET seq = (@eos_seq := @eos_seq + 1) "
-       "WHERE seller_party_id = ? AND feed = ? AND seq IS NULL ORDER BY changed_at, feed_entry_id "
-       "LIMIT ?");
-DB_SQL(q_number_end, "SELECT @eos_seq");
+       "UPDATE feed_entry f JOIN JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, "
+       "id BIGINT PATH '$')) j ON f.feed_entry_id = j.id SET f.seq = ? + j.n");
 DB_SQL(q_position_set,
        "UPDATE feed_position SET last_seq = ? WHERE seller_party_id = ? AND feed = ?");
 DB_SQL(q_read,
@@ -68,31 +75,49 @@ int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed
 {
     struct db_args a;
     struct db_cols c;
-    unsigned long long numbered = 0;
+    struct jbuf ids;
+    int64_t id = 0;
+    size_t count = 0;
     int rc;
 
     *new_last = last_seq;
-    db_args_init(&a);
-    arg_i64(&a, last_seq);
-    if ((rc = db_exec(db, &q_number_start, &a, NULL)) < 0)
-        return rc;
+    jbuf_init(&ids);
+    jbuf_raw(&ids, "[");
     db_args_init(&a);
     arg_i64(&a, seller_id);
     arg_str(&a, feed_names[feed]);
     arg_i64(&a, (int64_t)limit);
-    if ((rc = db_exec(db, &q_number, &a, &numbered)) < 0)
-        return rc;
-    if (numbered == 0)
-        return 0;
     db_cols_init(&c);
-    col_i64(&c, new_last);
-    if ((rc = db_query_one(db, &q_number_end, NULL, &c)) < 0)
-        return rc;
+    col_i64(&c, &id);
+    if ((rc = db_query(db, &q_unnumbered, &a, &c)) < 0)
+        goto out;
+    while ((rc = db_fetch(db, &q_unnumbered, &c)) == 1) {
+        if (count++)
+            jbuf_raw(&ids, ",");
+        jbuf_i64(&ids, id);
+    }
+    db_done(db, &q_unnumbered);
+    jbuf_raw(&ids, "]");
+    if (rc < 0 || count == 0)
+        goto out;
+    if (jbuf_failed(&ids)) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    db_args_init(&a);
+    arg_str(&a, ids.data);
+    arg_i64(&a, last_seq);
+    if ((rc = db_exec(db, &q_number, &a, NULL)) < 0)
+        goto out;
+    *new_last = last_seq + (int64_t)count;
     db_args_init(&a);
     arg_i64(&a, *new_last);
     arg_i64(&a, seller_id);
     arg_str(&a, feed_names[feed]);
-    return db_exec(db, &q_position_set, &a, NULL);
+    rc = db_exec(db, &q_position_set, &a, NULL);
+out:
+    jbuf_free(&ids);
+    return rc < 0 ? rc : 0;
 }
 
 int store_feed_read(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t after,

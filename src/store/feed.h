@@ -26,8 +26,9 @@ int store_feed_position_lock(struct db_conn *db, int64_t seller_id, enum feed_ki
                              int64_t *last_seq, int64_t *acked_seq);
 
 /* Numbers the committed, unnumbered entries after last_seq in the order the
- * changes happened, at most limit of them (the oldest); *new_last receives
- * the highest number handed out. */
+ * changes happened, at most limit of them (the oldest); entries an unfinished
+ * transaction holds are left for a later call. *new_last receives the
+ * highest number handed out. */
 int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
                       int64_t last_seq, size_t limit, int64_t *new_last);
 
