@@ -2321,11 +2321,17 @@ static void test_seller__upsert_products(void)
 
         for (int i = 0; i < N; i++) {
             snprintf(skus[i], sizeof(skus[i]), "%s-MANY-%d", prefix, i);
-            many[i] = (struct product_def){skus[i], "Many", "OFFICE", true, "1"};
+            /* Inactive: kept out of every catalog the other tests read. */
+            many[i] = (struct product_def){skus[i], "Many", "OFFICE", false, "1"};
         }
         CU_ASSERT_STRING_EQUAL(upsert(erp, many, N, NULL), "LIMIT_EXCEEDED");
         ASSERT_FIELD(erp, "product");
         CU_ASSERT_EQUAL(products_named(skus[0]), 0);
+        /* Exactly 1000 is one call, all stored. */
+        CU_ASSERT_STRING_EQUAL(upsert(erp, many, N - 1, NULL), "");
+        CU_ASSERT_EQUAL(products_named(skus[0]), 1);
+        CU_ASSERT_EQUAL(products_named(skus[N - 2]), 1);
+        CU_ASSERT_EQUAL(products_named(skus[N - 1]), 0);
     }
 }
 
