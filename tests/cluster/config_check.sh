@@ -106,6 +106,7 @@ check_common() { # check_common DIR ROUTE BASE
     check "haproxy.cfg mode 600" test "$(stat -c %a "$f")" = 600
     check "haproxy.cfg: frontend on $base" grep -q "^ *bind 127.0.0.1:$base\$" "$f"
     check "haproxy.cfg: HTTP mode" grep -q '^ *mode http$' "$f"
+    check "haproxy.cfg: one thread" grep -q '^ *nbthread 1$' "$f"
     check "haproxy.cfg: roundrobin" grep -q '^ *balance roundrobin$' "$f"
     check "haproxy.cfg: health check GET /healthz" grep -q '^ *http-check send meth GET uri /healthz$' "$f"
     check "haproxy.cfg: health check expects 200" grep -q '^ *http-check expect status 200$' "$f"
@@ -121,6 +122,8 @@ check_common() { # check_common DIR ROUTE BASE
         check "hub$n.env: the hub's database password" \
             test "$(value "$d/hub$n.env" EOS_DB_PASSWORD)" = "$(value "$d/secrets.env" DB_PASSWORD)"
         check "hub$n.env: the secret key file" test "$(value "$d/hub$n.env" EOS_SECRET_KEY_FILE)" = "$d/secret.key"
+        check "hub$n.env: HAProxy's address is a trusted proxy" \
+            test "$(value "$d/hub$n.env" EOS_TRUSTED_PROXIES)" = 127.0.0.1
     done
     check "secret.key: 64 hex digits, mode 600" \
         bash -c "grep -qx '[0-9a-f]\{64\}' '$d/secret.key' && test \$(stat -c %a '$d/secret.key') = 600"
