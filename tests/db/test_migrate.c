@@ -129,6 +129,40 @@ static void test_migrate__demo_twice_gives_the_same_data(void)
     db_close(db);
 }
 
+/* Every reference between tables is a foreign key, so a bug or a hand-made
+ * INSERT cannot leave a document without its account, its creator or its
+ * seller. Probed by writing what the keys forbid. */
+DB_SQL(q_acme_id, "SELECT party_id FROM party WHERE code = 'ACME'");
+DB_SQL(q_feed_for, "INSERT INTO feed_entry (seller_party_id, feed, object_id, seq, changed_at) "
+                   "VALUES (?, 'ORDER', 1, NULL, UTC_TIMESTAMP(6))");
+DB_SQL(q_feed_clear, "DELETE FROM feed_entry WHERE object_id = 1");
+DB_SQL(q_foreign_keys,
+       "SELECT COUNT(*) FROM information_schema.referential_constraints "
+       "WHERE constraint_schema = DATABASE() AND constraint_name IN ("
+       "'fk_shipment_account', 'fk_shipment_user', 'fk_invoice_account', 'fk_invoice_user', "
+       "'fk_payment_user', 'fk_return_account', 'fk_return_user', 'fk_confirmation_account', "
+       "'fk_feed_entry_seller', 'fk_feed_position_seller')");
+
+static void test_migrate__references_are_foreign_keys(void)
+{
+    struct db_conn *db = NULL;
+    struct db_args a;
+    int64_t acme;
+
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    CU_ASSERT_EQUAL(count_of(db, &q_foreign_keys), 10);
+    acme = count_of(db, &q_acme_id);
+    CU_ASSERT_FATAL(acme > 0);
+    db_args_init(&a);
+    arg_i64(&a, acme + 1000000);
+    CU_ASSERT_TRUE(db_exec(db, &q_feed_for, &a, NULL) < 0); /* no such seller */
+    db_args_init(&a);
+    arg_i64(&a, acme);
+    CU_ASSERT_EQUAL(db_exec(db, &q_feed_for, &a, NULL), 0);
+    CU_ASSERT_EQUAL(db_exec(db, &q_feed_clear, NULL, NULL), 0);
+    db_close(db);
+}
+
 int main(void)
 {
     static const struct test_case tests[] = {
@@ -136,6 +170,7 @@ int main(void)
         {"test_migrate__twice_is_a_no_op", test_migrate__twice_is_a_no_op},
         {"test_migrate__demo_twice_gives_the_same_data",
          test_migrate__demo_twice_gives_the_same_data},
+        {"test_migrate__references_are_foreign_keys", test_migrate__references_are_foreign_keys},
     };
 
     return cunit_run("migrate", suite_init, suite_cleanup, tests, sizeof(tests) / sizeof(tests[0]));
