@@ -168,19 +168,25 @@ static money_t open_amount(const char *buyer)
     return open;
 }
 
-static int64_t products_named(const char *sku)
+/* The count q gives for one text argument; -1 on error. */
+static int64_t count_for(struct db_sql *q, const char *arg)
 {
     struct db_args a;
     struct db_cols c;
     int64_t n = -1;
 
     db_args_init(&a);
-    arg_str(&a, sku);
+    arg_str(&a, arg);
     db_cols_init(&c);
     col_i64(&c, &n);
-    if (db_query_one(db, &q_product_count, &a, &c) != 1)
+    if (db_query_one(db, q, &a, &c) != 1)
         return -1;
     return n;
+}
+
+static int64_t products_named(const char *sku)
+{
+    return count_for(&q_product_count, sku);
 }
 
 static money_t credit_limit(const char *buyer)
@@ -459,15 +465,7 @@ DB_SQL(q_orders_of_buyer, "SELECT COUNT(*) FROM purchase_order o JOIN party b "
 
 static int64_t orders_of(const char *buyer_code)
 {
-    struct db_args a;
-    struct db_cols c;
-    int64_t n = -1;
-
-    db_args_init(&a);
-    arg_str(&a, buyer_code);
-    db_cols_init(&c);
-    col_i64(&c, &n);
-    return db_query_one(db, &q_orders_of_buyer, &a, &c) == 1 ? n : -1;
+    return count_for(&q_orders_of_buyer, buyer_code);
 }
 
 static void test_seller__buyer_of_two_sellers_must_name_one(void)
