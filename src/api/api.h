@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "api/ops.h"
+#include "base/http_frame.h"
 #include "soapH.h"
 #include "svc/auth.h"
 #include "svc/ctx.h"
@@ -40,7 +41,7 @@ struct api_settings {
 struct guard {
     bool headers_done;
     unsigned header_len;          /* bytes of headers seen */
-    char header[8192];            /* the first of them, for Content-Length */
+    char header[HTTP_FRAME_HEADER_MAX]; /* the request's headers, read once complete */
     uint32_t tail;                /* the last four header bytes */
     bool has_length;
     unsigned long long remaining; /* body bytes still to come (Content-Length) */

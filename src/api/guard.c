@@ -34,8 +34,8 @@
 #include <strings.h>
 
 #include "base/err.h"
+#include "base/http_frame.h"
 
-#define HEADER_MAX 16384
 #define ATTRIBUTES_MAX 64
 
 enum lex {
@@ -58,20 +58,22 @@ static int refuse(struct api_call *c, int code, const char *why)
 }
 
 /* Header phase: finds the blank line ending the headers, then reads
- * Content-Length and Transfer-Encoding. Returns how many bytes of buf were
+ * Content-Length, Transfer-Encoding and Content-Encoding. Returns how many bytes of buf were
  * header bytes. */
 static size_t scan_headers(struct api_worker *w, const char *buf, size_t len)
 {
     struct api_call *c = &w->call;
     struct guard *g = &c->guard;
     size_t used = 0;
+    const char *end;
+    const char *line, *nl;
 
     while (used < len && !g->headers_done) {
         unsigned char ch = (unsigned char)buf[used++];
 
-        if (g->header_len < sizeof(g->header) - 1)
+        if (g->header_len < sizeof(g->header))
             g->header[g->header_len] = (char)ch;
-        if (++g->header_len > HEADER_MAX) {
+        if (++g->header_len > HTTP_FRAME_HEADER_MAX) {
             refuse(c, EOS_ELIMIT, "the HTTP headers are too large");
             return used;
         }
@@ -82,23 +84,33 @@ static size_t scan_headers(struct api_worker *w, const char *buf, size_t len)
     }
     if (!g->headers_done)
         return used;
-    g->header[g->header_len < sizeof(g->header) ? g->header_len : sizeof(g->header) - 1] = '\0';
-    for (char *line = g->header; line; line = strchr(line, '\n')) {
-        if (*line == '\n')
-            line++;
-        if (strncasecmp(line, "Content-Length:", 15) == 0) {
-            long long n = 0;
+    end = g->header + (g->header_len < sizeof(g->header) ? g->header_len : sizeof(g->header));
+    /* Each header is read within its own line, and the codings as whole
+     * values, as gSOAP reads them: a guard that took "x-gzip", or "gzip" in
+     * some later header, for a compressed body would leave unlexed a body
+     * gSOAP reads as it is. */
+    for (line = g->header; line < end; line = nl ? nl + 1 : end) {
+        const char *line_end, *v;
 
-            if (sscanf(line + 15, " %lld", &n) == 1 && n >= 0) {
+        nl = memchr(line, '\n', (size_t)(end - line));
+        line_end = nl ? nl : end;
+        if (line_end > line && line_end[-1] == '\r')
+            line_end--;
+        if ((v = http_header_value(line, line_end, "Content-Length")) != NULL) {
+            unsigned long long n = 0;
+            const char *p = v;
+
+            for (; p < line_end && *p >= '0' && *p <= '9' && n <= w->settings->max_message; p++)
+                n = n * 10 + (unsigned)(*p - '0');
+            if (p > v) {
                 g->has_length = true;
-                g->remaining = (unsigned long long)n;
+                g->remaining = n;
             }
-        } else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0 &&
-                   strcasestr(line, "chunked") != NULL) {
-            g->chunked = true;
-        } else if (strncasecmp(line, "Content-Encoding:", 17) == 0 &&
-                   (strcasestr(line, "gzip") != NULL || strcasestr(line, "deflate") != NULL)) {
-            g->compressed = true;
+        } else if ((v = http_header_value(line, line_end, "Transfer-Encoding")) != NULL) {
+            g->chunked = http_value_is(v, line_end, "chunked");
+        } else if ((v = http_header_value(line, line_end, "Content-Encoding")) != NULL) {
+            g->compressed = http_value_is(v, line_end, "gzip") ||
+                            http_value_is(v, line_end, "deflate");
         }
     }
     if (g->has_length && !g->chunked && g->remaining > w->settings->max_message)

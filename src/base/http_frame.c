@@ -40,9 +40,7 @@ static int hex_digit(unsigned char b)
     return -1;
 }
 
-/* The value of the header line starting at line (after "Name:"), blanks
- * skipped; line_end is its end. */
-static const char *header_value(const char *line, const char *line_end, const char *name)
+const char *http_header_value(const char *line, const char *line_end, const char *name)
 {
     size_t n = strlen(name);
     const char *v;
@@ -54,8 +52,7 @@ static const char *header_value(const char *line, const char *line_end, const ch
     return v;
 }
 
-/* Whether [v, end) contains word, case-insensitively. */
-static bool value_has(const char *v, const char *end, const char *word)
+bool http_value_has(const char *v, const char *end, const char *word)
 {
     size_t n = strlen(word);
 
@@ -63,6 +60,15 @@ static bool value_has(const char *v, const char *end, const char *word)
         if (strncasecmp(v, word, n) == 0)
             return true;
     return false;
+}
+
+bool http_value_is(const char *v, const char *end, const char *word)
+{
+    size_t n = strlen(word);
+
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    return (size_t)(end - v) == n && strncasecmp(v, word, n) == 0;
 }
 
 /* The headers are complete in buf[0, head_end): decide how the body ends. */
@@ -83,7 +89,7 @@ static enum http_frame_status after_headers(struct http_frame *f, char *buf, siz
 
         if (line_end > line && line_end[-1] == '\r')
             line_end--;
-        if ((v = header_value(line, line_end, "Content-Length")) != NULL) {
+        if ((v = http_header_value(line, line_end, "Content-Length")) != NULL) {
             unsigned long long n = 0;
             const char *p = v;
 
@@ -96,12 +102,12 @@ static enum http_frame_status after_headers(struct http_frame *f, char *buf, siz
                 return HTTP_FRAME_HANDOVER; /* no number, or two that differ */
             has_length = true;
             length = n;
-        } else if ((v = header_value(line, line_end, "Transfer-Encoding")) != NULL) {
-            chunked = value_has(v, line_end, "chunked");
+        } else if ((v = http_header_value(line, line_end, "Transfer-Encoding")) != NULL) {
+            chunked = http_value_has(v, line_end, "chunked");
             if (!chunked)
                 return HTTP_FRAME_HANDOVER; /* a coding we do not frame */
-        } else if ((v = header_value(line, line_end, "Expect")) != NULL &&
-                   value_has(v, line_end, "100-continue")) {
+        } else if ((v = http_header_value(line, line_end, "Expect")) != NULL &&
+                   http_value_has(v, line_end, "100-continue")) {
             f->expect_continue = true;
             memcpy(line, "X-Wait", 6);
         }

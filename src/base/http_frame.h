@@ -46,4 +46,19 @@ void http_frame_init(struct http_frame *f);
 enum http_frame_status http_frame_scan(struct http_frame *f, char *buf, size_t len,
                                        unsigned long long max_body);
 
+/* Header lines, for the framer and the request guard alike. line_end is the
+ * end of the line (before CR LF). */
+
+/* The value of the header line if it is the named header ("Name:" matched
+ * case-insensitively), leading blanks skipped; else NULL. */
+const char *http_header_value(const char *line, const char *line_end, const char *name);
+
+/* Whether the value [v, end) contains word, case-insensitively. */
+bool http_value_has(const char *v, const char *end, const char *word);
+
+/* Whether the value [v, end) is word and nothing else (trailing blanks
+ * aside), case-insensitively: how gSOAP reads Content-Encoding and
+ * Transfer-Encoding. */
+bool http_value_is(const char *v, const char *end, const char *word);
+
 #endif

@@ -292,6 +292,20 @@ def _(ctx):
     refused(ctx, body, MALFORMED, order_no=no, headers=XML_HEADERS + [("Content-Encoding", "gzip")])
 
 
+@case("input", "doctype-behind-a-coding-gsoap-does-not-inflate")
+def _(ctx):
+    # Plain bodies whose headers mention gzip or chunked elsewhere than as the
+    # whole coding: gSOAP reads them as they are, so the guard must lex them
+    # (a guard matching "gzip" anywhere in the headers skipped them).
+    for extra in ([("Content-Encoding", "x-gzip")],
+                  [("Content-Encoding", "identity"), ("X-Note", "gzip deflate chunked")],
+                  [("X-Transfer-Encoding-Note", "chunked")]):
+        no = unique("dtd")
+        body = order_xml(no, prolog='<!DOCTYPE s:Envelope [<!ENTITY x "y">]>',
+                         note_raw="&x;").encode()
+        refused(ctx, body, MALFORMED, order_no=no, headers=XML_HEADERS + extra)
+
+
 @case("input", "doctype-split-across-chunks")
 def _(ctx):
     no = unique("dtd")
