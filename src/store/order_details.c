@@ -50,15 +50,11 @@ DB_SQL(q_invoices,
        "SELECT i.order_id, i.invoice_id, i.invoice_no, DATE_FORMAT(i.invoice_date, '%Y-%m-%d'), "
        "i.amount, i.paid_amount FROM invoice i " IDS_JOIN("i") "ORDER BY i.order_id, i.invoice_id");
 
-/* The batch: its views, their ids as JSON for the queries, and which parts
- * any of them has at all (the header tells), so empty parts cost no query. */
+/* The batch: its views and their ids as JSON for the queries. */
 struct batch {
     struct order_view *views;
     size_t n;
     const char *ids_json;
-    bool any_changes;
-    bool any_shipments;
-    bool any_invoices;
 };
 
 static struct order_view *view_of(const struct batch *b, int64_t order_id)
@@ -364,7 +360,8 @@ static int load_invoices(struct db_conn *db, const struct batch *b)
 
 int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n)
 {
-    struct batch b = {views, n, NULL, false, false, false};
+    struct batch b = {views, n, NULL};
+    bool any_changes = false, any_shipped = false, any_invoiced = false;
     struct jbuf j;
     int rc;
 
@@ -379,24 +376,30 @@ int store_order_details_many(struct db_conn *db, struct order_view *views, size_
     }
     jbuf_raw(&j, "]");
     if (jbuf_failed(&j)) {
-        jbuf_free(&j);
-        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
     }
     b.ids_json = j.data;
+    if ((rc = load_lines(db, &b)) < 0 || (rc = load_history(db, &b)) < 0)
+        goto out;
+    /* Parts none of the orders has cost no query: the header tells of
+     * change requests and invoices (an invoice is never 0), the lines of
+     * shipments (a shipment of free goods leaves the amount at 0, not the
+     * quantity). */
     for (size_t i = 0; i < n; i++) {
-        b.any_changes |= views[i].h.has_changes;
-        b.any_shipments |= views[i].h.shipped > 0;
-        b.any_invoices |= views[i].h.invoiced > 0;
+        any_changes |= views[i].h.has_changes;
+        any_invoiced |= views[i].h.invoiced > 0;
+        for (size_t k = 0; k < views[i].line_count; k++)
+            any_shipped |= views[i].lines[k].shipped > 0;
     }
-    if ((rc = load_lines(db, &b)) < 0 || (rc = load_history(db, &b)) < 0 ||
-        (b.any_changes && (rc = load_changes(db, &b)) < 0) ||
-        (b.any_shipments && (rc = load_shipments(db, &b)) < 0) ||
-        (b.any_invoices && (rc = load_invoices(db, &b)) < 0)) {
-        jbuf_free(&j);
-        return rc;
-    }
+    if ((any_changes && (rc = load_changes(db, &b)) < 0) ||
+        (any_shipped && (rc = load_shipments(db, &b)) < 0) ||
+        (any_invoiced && (rc = load_invoices(db, &b)) < 0))
+        goto out;
+    rc = 0;
+out:
     jbuf_free(&j);
-    return 0;
+    return rc;
 }
 
 int store_order_details(struct db_conn *db, struct order_view *v)

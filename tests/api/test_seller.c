@@ -1651,6 +1651,37 @@ static void test_seller__one_shipment_of_everything_ships_the_order(void)
     ASSERT_STR(last_history(o)->toStatus, "SHIPPED");
 }
 
+/* Free goods: a line priced 0 (set here by hand; a price list may hold 0)
+ * ships for an amount of 0, and the order's report still lists the shipment. */
+DB_SQL(q_free_lines, "UPDATE order_line SET unit_price = 0, list_price = 0, line_amount = 0 "
+                     "WHERE order_id = ?");
+DB_SQL(q_free_order, "UPDATE purchase_order SET total_amount = 0 WHERE order_id = ?");
+
+static void test_seller__a_shipment_of_free_goods_is_reported(void)
+{
+    static const struct line_in lines[] = {{"SKU-0004", "2"}};
+    static const struct ship_in all[] = {{1, "2"}};
+    struct db_args a;
+    struct eos__Order *o;
+    int64_t id;
+
+    reset_clients();
+    id = new_order(b1, "free", -1, lines, 1);
+    CU_ASSERT_FATAL(id > 0);
+    db_args_init(&a);
+    arg_i64(&a, id);
+    CU_ASSERT_EQUAL_FATAL(db_exec(db, &q_free_lines, &a, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(db_exec(db, &q_free_order, &a, NULL), 0);
+    CU_ASSERT_STRING_EQUAL(update(erp, id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL), "");
+    CU_ASSERT_STRING_EQUAL(ship(erp, uniq(erp, "S"), id, all, 1, NULL), "");
+    o = get_order(erp, id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    ASSERT_STR(o->shippedAmount, "0.00");
+    CU_ASSERT_EQUAL(o->__sizeshipment, 1);
+    if (o->__sizeshipment == 1)
+        ASSERT_STR(o->shipment[0].amount, "0.00");
+}
+
 /* An accepted, fully shipped order of the buyer: its id, or 0. */
 static int64_t shipped_order(struct soap *buyer, const char *tag, const struct line_in *lines,
                              int n)
@@ -2705,6 +2736,8 @@ int main(void)
         {"test_seller__update_order_status_follows_the_state_machine",
          test_seller__update_order_status_follows_the_state_machine},
         {"test_seller__unknown_order_is_not_found", test_seller__unknown_order_is_not_found},
+        {"test_seller__a_shipment_of_free_goods_is_reported",
+         test_seller__a_shipment_of_free_goods_is_reported},
         {"test_seller__buyer_of_two_sellers_must_name_one",
          test_seller__buyer_of_two_sellers_must_name_one},
         {"test_seller__stale_version_is_a_conflict_and_changes_nothing",
