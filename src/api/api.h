@@ -130,9 +130,6 @@ int api_serve_one(struct soap *soap);
  * reads through soap's current frecv and refuses hostile bytes as they come. */
 void api_guard_install(struct soap *soap, struct api_worker *w);
 
-/* The guard's frecv. */
-size_t api_guarded_recv(struct soap *soap, char *buf, size_t len);
-
 /* After gSOAP has read the request: refuses (MALFORMED_REQUEST) markup that
  * gSOAP took as the text of a string field, which the guard saw as elements
  * gSOAP never read as elements. Returns 0 or an eos_err code, error set. */
@@ -160,9 +157,5 @@ struct eos__SubmitOrderResult;
  * result. SOAP_OK or SOAP_EOM. */
 int api_submit_result(struct soap *soap, const struct submit_result *r,
                       struct eos__SubmitOrderResult *resp);
-
-/* For operations whose issue has not landed: authenticates and authorizes,
- * then answers INTERNAL "not implemented". */
-int api_not_implemented(struct soap *soap, enum api_op op);
 
 #endif

@@ -146,12 +146,3 @@ int api_begin(struct soap *soap, enum api_op op, struct svc_ctx *ctx)
     ctx->who = &w->who;
     return SOAP_OK;
 }
-
-int api_not_implemented(struct soap *soap, enum api_op op)
-{
-    struct svc_ctx ctx;
-
-    if (api_begin(soap, op, &ctx))
-        return soap->error;
-    return api_fail(soap, EOS_EINTERNAL, NULL, "not implemented");
-}

@@ -491,7 +491,7 @@ static int scan_chunked(struct api_worker *w, const char *buf, size_t len)
     return 0;
 }
 
-/* gSOAP's fpreparerecv, called with what api_guarded_recv returned: a refusal
+/* gSOAP's fpreparerecv, called with what guarded_recv returned: a refusal
  * becomes gSOAP's error here. (Returning 0 bytes from frecv instead would read
  * as the client hanging up, and gSOAP would answer nothing.) */
 static int guard_check(struct soap *soap, const char *buf, size_t len)
@@ -522,11 +522,13 @@ int api_guard_markup(const struct api_worker *w)
                        "a text field holds markup: escape '<' as &lt; in values");
 }
 
+static size_t guarded_recv(struct soap *soap, char *buf, size_t len);
+
 void api_guard_install(struct soap *soap, struct api_worker *w)
 {
-    if (soap->frecv != api_guarded_recv) {
+    if (soap->frecv != guarded_recv) {
         w->next_recv = soap->frecv;
-        soap->frecv = api_guarded_recv;
+        soap->frecv = guarded_recv;
         soap->fpreparerecv = guard_check;
     }
 }
@@ -547,7 +549,7 @@ static size_t refused(struct guard *g, char *buf, size_t n)
     return n;
 }
 
-size_t api_guarded_recv(struct soap *soap, char *buf, size_t len)
+static size_t guarded_recv(struct soap *soap, char *buf, size_t len)
 {
     struct api_worker *w = soap->user;
     struct api_call *c;

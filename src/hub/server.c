@@ -59,7 +59,6 @@ enum conn_state {
 struct conn {
     int fd;                    /* -1 once gSOAP closed it */
     SSL *ssl;                  /* TLS session, or NULL */
-    BIO *bio;
     bool handshaken;           /* the TLS handshake is done */
     double opened;             /* monotonic seconds at accept */
     struct reqbuf in;          /* the request being read */
@@ -146,7 +145,6 @@ static void conn_close(struct hub_server *srv, struct conn *c)
     pthread_mutex_lock(&srv->lock);
     c->fd = -1;
     c->ssl = NULL;
-    c->bio = NULL;
     c->handshaken = false;
     c->state = CONN_FREE;
     c->generation++;
@@ -211,7 +209,6 @@ static void accept_new(struct hub_server *srv)
         srv->free_head = c->next_free;
         c->fd = fd;
         c->ssl = NULL;
-        c->bio = NULL;
         c->state = CONN_IDLE;
         c->requests = 0;
         c->last_active = time(NULL);
@@ -344,9 +341,7 @@ static bool serve_one(struct worker *w, struct conn *c)
     soap->port = c->peer_port;
     snprintf(soap->host, sizeof(soap->host), "%s", c->peer);
     soap->ssl = c->ssl;
-    soap->bio = c->bio;
     soap->error = SOAP_OK;
-    memset(&w->api.call, 0, sizeof(w->api.call));
     w->api.secure = srv->tls;
     w->current = c;
     /* What is left of the keep-alive budget; gSOAP lowers it to 0 when the
@@ -371,13 +366,10 @@ out:
     if (soap->socket != c->fd) {
         c->fd = -1;
         c->ssl = NULL;
-        c->bio = NULL;
     } else {
         c->ssl = soap->ssl;
-        c->bio = soap->bio;
     }
     soap->ssl = NULL;
-    soap->bio = NULL;
     soap->socket = SOAP_INVALID_SOCKET;
     soap_destroy(soap);
     soap_end(soap);

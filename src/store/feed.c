@@ -71,7 +71,7 @@ int store_feed_position_lock(struct db_conn *db, int64_t seller_id, enum feed_ki
 }
 
 int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
-                      int64_t last_seq, size_t limit, int64_t *new_last)
+                      int64_t last_seq, size_t limit)
 {
     struct db_args a;
     struct db_cols c;
@@ -80,7 +80,6 @@ int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed
     size_t count = 0;
     int rc;
 
-    *new_last = last_seq;
     jbuf_init(&ids);
     jbuf_raw(&ids, "[");
     db_args_init(&a);
@@ -109,9 +108,8 @@ int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed
     arg_i64(&a, last_seq);
     if ((rc = db_exec(db, &q_number, &a, NULL)) < 0)
         goto out;
-    *new_last = last_seq + (int64_t)count;
     db_args_init(&a);
-    arg_i64(&a, *new_last);
+    arg_i64(&a, last_seq + (int64_t)count);
     arg_i64(&a, seller_id);
     arg_str(&a, feed_names[feed]);
     rc = db_exec(db, &q_position_set, &a, NULL);

@@ -27,10 +27,10 @@ int store_feed_position_lock(struct db_conn *db, int64_t seller_id, enum feed_ki
 
 /* Numbers the committed, unnumbered entries after last_seq in the order the
  * changes happened, at most limit of them (the oldest); entries an unfinished
- * transaction holds are left for a later call. *new_last receives the
- * highest number handed out. */
+ * transaction holds are left for a later call. The seller's position records
+ * the highest number handed out. */
 int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
-                      int64_t last_seq, size_t limit, int64_t *new_last);
+                      int64_t last_seq, size_t limit);
 
 /* Up to max entries numbered after `after`, in order: their numbers and
  * object ids. */

@@ -10,11 +10,21 @@
 #include "svc/order_ops.h"
 #include "svc/seller.h"
 
-int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, bool has_cursor,
-                    int64_t cursor, size_t max, int64_t *seqs, int64_t *ids,
-                    struct feed_window *w)
+struct feed_window {
+    size_t count;        /* entries taken: seqs[0..count) and ids[0..count) */
+    int64_t next_seq;    /* the cursor after them */
+    bool more;           /* entries wait after the window */
+};
+
+/* Inside a transaction: locks the seller's position, numbers the committed
+ * unnumbered entries (at most FEED_NUMBER_AHEAD * max), and takes up to max
+ * entries after the cursor (without one: after the acknowledged position).
+ * seqs and ids have room for max + 1. */
+static int feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind,
+                       bool has_cursor, int64_t cursor, size_t max, int64_t *seqs,
+                       int64_t *ids, struct feed_window *w)
 {
-    int64_t last = 0, acked = 0, new_last = 0, from;
+    int64_t last = 0, acked = 0, from;
     size_t n = 0;
     int rc;
 
@@ -25,8 +35,7 @@ int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind,
     if (has_cursor && cursor > last)
         return eos_err_set(EOS_EINVALID, "cursor", "not a cursor this hub handed out");
     from = has_cursor ? cursor : acked;
-    if ((rc = store_feed_number(ctx->db, seller_id, kind, last, max * FEED_NUMBER_AHEAD,
-                                &new_last)) < 0)
+    if ((rc = store_feed_number(ctx->db, seller_id, kind, last, max * FEED_NUMBER_AHEAD)) < 0)
         return rc;
     /* One more than asked, to know whether more are waiting. */
     if ((rc = store_feed_read(ctx->db, seller_id, kind, from, max + 1, seqs, ids, &n)) < 0)
@@ -85,11 +94,11 @@ static int download_tx(struct svc_ctx *ctx, void *arg)
 {
     struct download_job *job = arg;
     struct feed_download *d = job->d;
-    struct feed_window w;
+    struct feed_window w = {0, 0, false};
     int rc;
 
-    if ((rc = svc_feed_window(ctx, job->seller_id, d->kind, job->has_cursor, job->cursor,
-                              (size_t)d->max, job->seqs, job->ids, &w)) < 0)
+    if ((rc = feed_window(ctx, job->seller_id, d->kind, job->has_cursor, job->cursor,
+                          (size_t)d->max, job->seqs, job->ids, &w)) < 0)
         return rc;
     d->more = w.more;
     d->next_seq = w.next_seq;

@@ -12,25 +12,11 @@
 #include "store/feed.h"
 #include "svc/ctx.h"
 
-struct feed_window {
-    size_t count;        /* entries taken: seqs[0..count) and ids[0..count) */
-    int64_t next_seq;    /* the cursor after them */
-    bool more;           /* entries wait after the window */
-};
-
 /* A download numbers at most this many batches' worth of entries: the work
  * and the locks of one download stay bounded when an ERP comes back to a
  * large backlog (a day offline, 100 thousand changes), and the rest is
  * numbered by the downloads that follow. */
 #define FEED_NUMBER_AHEAD 10
-
-/* Inside a transaction: locks the seller's position, numbers the committed
- * unnumbered entries (at most FEED_NUMBER_AHEAD * max), and takes up to max
- * entries after the cursor (without one: after the acknowledged position).
- * seqs and ids have room for max + 1. */
-int svc_feed_window(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, bool has_cursor,
-                    int64_t cursor, size_t max, int64_t *seqs, int64_t *ids,
-                    struct feed_window *w);
 
 /* Loads the objects of a window into the caller's batch, inside the
  * download's transaction; ids are in feed order. */

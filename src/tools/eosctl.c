@@ -455,13 +455,19 @@ static int cmd_help(int argc, char **argv)
     return 0;
 }
 
+/* Whether c is one of the group's commands ("party add" of "party"). */
+static bool in_group(const struct command *c, const char *group)
+{
+    size_t len = strlen(group);
+
+    return strncmp(c->name, group, len) == 0 && c->name[len] == ' ';
+}
+
 /* "party", "user": the first word of two-word commands. */
 static bool is_group(const char *word)
 {
-    size_t len = strlen(word);
-
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-        if (strncmp(commands[i].name, word, len) == 0 && commands[i].name[len] == ' ')
+        if (in_group(&commands[i], word))
             return true;
     return false;
 }
@@ -471,12 +477,11 @@ static bool is_group(const char *word)
 static int group_usage(const char *group, bool asked)
 {
     FILE *out = asked ? stdout : stderr;
-    size_t len = strlen(group);
 
     if (!asked)
         fprintf(out, "eosctl: %s needs one of these commands:\n\n", group);
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-        if (strncmp(commands[i].name, group, len) == 0 && commands[i].name[len] == ' ')
+        if (in_group(&commands[i], group))
             fprintf(out, "  eosctl %s\n      %s\n\n", commands[i].usage, commands[i].help);
     return asked ? 0 : EXIT_USAGE;
 }
