@@ -361,6 +361,7 @@ int svc_ack_returns(struct svc_ctx *ctx, const char *cursor, int64_t *acked)
 
 struct process_job {
     int64_t return_id;
+    int64_t seller_id;         /* the caller's desk: an admin acts for its own seller */
     enum return_action action;
     int32_t expected;
     const struct return_adjustment *adj;
@@ -457,7 +458,7 @@ static int receive(struct svc_ctx *ctx, struct return_view *v)
 static int process_tx(struct svc_ctx *ctx, void *arg)
 {
     struct process_job *job = arg;
-    struct party_scope scope = scope_of(ctx->who);
+    struct party_scope scope = {0, job->seller_id};
     struct return_view v;
     enum return_status to;
     bool changed = false;
@@ -508,11 +509,10 @@ int svc_process_return(struct svc_ctx *ctx, int64_t return_id, const char *actio
                        int32_t expected_version, const struct return_adjustment *adj,
                        size_t adj_count, const char *reason, struct return_change_result *out)
 {
-    struct process_job job = {return_id, 0, expected_version, adj, adj_count, reason, out};
-    int64_t seller_id;
+    struct process_job job = {return_id, 0, 0, expected_version, adj, adj_count, reason, out};
     int a, rc;
 
-    if ((rc = svc_seller_party(ctx, &seller_id)) < 0)
+    if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
         return rc;
     a = return_action_parse(action);
     if (a < 0)

@@ -2724,6 +2724,39 @@ static void test_seller__another_seller_sees_nothing_of_acme(void)
     CU_ASSERT_EQUAL(o->version, 1);
     CU_ASSERT_STRING_EQUAL(
         update(erp, acme_id, eos__OrderAction__CANCEL, 1, "cleanup", NULL, 0, NULL), "");
+    /* The same for a return of the second seller's: ACME's administrator
+     * cannot process it; the second seller's ERP can. */
+    {
+        static const struct ship_in l[] = {{1, "2"}};
+        struct _eos__SubmitReturnRequest rreq;
+        struct eos__SubmitReturnResult rres;
+        struct _eos__ProcessReturnRequest preq;
+        struct _eos__ProcessReturnResponse pres;
+
+        CU_ASSERT_STRING_EQUAL_FATAL(
+            update(s2erp, own_id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL), "");
+        CU_ASSERT_STRING_EQUAL_FATAL(ship(s2erp, uniq(s2erp, "S"), own_id, l, 1, NULL), "");
+        soap_default__eos__SubmitReturnRequest(s2buy, &rreq);
+        rreq.buyerReturnNo = uniq(s2buy, "R");
+        rreq.orderId = own_id;
+        rreq.__sizeline = 1;
+        rreq.line = soap_new_eos__ReturnLineIn(s2buy, 1);
+        rreq.line[0].lineNo = 1;
+        rreq.line[0].quantity = "1";
+        login(s2buy);
+        CU_ASSERT_EQUAL_FATAL(
+            soap_call___eos__SubmitReturn(s2buy, hub.endpoint, NULL, &rreq, &rres), SOAP_OK);
+        soap_default__eos__ProcessReturnRequest(adm, &preq);
+        preq.returnId = rres.returnId;
+        preq.action = eos__ReturnAction__ACCEPT;
+        preq.expectedVersion = 1;
+        login(adm);
+        soap_call___eos__ProcessReturn(adm, hub.endpoint, NULL, &preq, &pres);
+        ASSERT_FAULT(adm, "NOT_FOUND");
+        login(s2erp);
+        soap_call___eos__ProcessReturn(s2erp, hub.endpoint, NULL, &preq, &pres);
+        ASSERT_OK(s2erp);
+    }
 }
 
 int main(void)
