@@ -9,8 +9,9 @@
 #   make deps       install the Debian packages the project needs (as root) or print the command
 #   make db-start / db-stop    the private MariaDB under var/
 #
-# Two build flavours share one set of rules: MODE=release (-O2 -g) and MODE=asan
-# (-O1 with AddressSanitizer and UndefinedBehaviorSanitizer). `make test` uses asan.
+# Three build flavours share one set of rules: MODE=release (-O2 -g), MODE=asan
+# (-O1 with AddressSanitizer and UndefinedBehaviorSanitizer; `make test` uses it) and
+# MODE=fuzz (clang, libFuzzer, for build/fuzz/fuzz_serve).
 
 MODE ?= release
 # `make V=1` shows every command; by default one short line per file.

@@ -1,6 +1,6 @@
 /*
  * eosctl.c - the operator's command line: schema migrations, parties, users,
- * demo data.
+ * demo data, UBL order files in and out.
  *
  *   eosctl migrate
  *   eosctl party add --code C --name N --kind SELLER|BUYER|OPERATOR [--currency CNY]
@@ -8,6 +8,8 @@
  *   eosctl user add USERNAME --role BUYER|SELLER|ADMIN --party CODE [--authority PCT]
  *                    (password read from stdin)
  *   eosctl demo
+ *   eosctl import-orders --user BUYER_USER FILE...
+ *   eosctl export-order ORDER_ID [--kind ORDER|ORDER_RESPONSE]
  *
  * The database comes from EOS_DB_* (see INSTALL); the key that seals passwords
  * for WS-Security digest from EOS_SECRET_KEY_FILE. Exit status: 0 success,

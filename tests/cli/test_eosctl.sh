@@ -33,13 +33,7 @@ has() {
 }
 
 sql() {
-    local args=(--no-defaults -N -B -u "$EOS_DB_USER" "-p$EOS_DB_PASSWORD" "$EOS_DB_NAME")
-    if [[ -n ${EOS_DB_SOCKET:-} ]]; then
-        args+=(--socket="$EOS_DB_SOCKET")
-    else
-        args+=(--host="$EOS_DB_HOST" --port="${EOS_DB_PORT:-3306}")
-    fi
-    mariadb "${args[@]}" -e "$1"
+    "$ROOT/scripts/db" sql -N -B -e "$1"
 }
 
 # same DESCRIPTION WANT GOT
