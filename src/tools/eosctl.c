@@ -500,8 +500,7 @@ int main(int argc, char **argv)
         const char *space = strchr(name, ' ');
         int words = space ? 2 : 1;
 
-        if (space ? (argc >= 3 && strncmp(argv[1], name, (size_t)(space - name)) == 0 &&
-                     strlen(argv[1]) == (size_t)(space - name) && strcmp(argv[2], space + 1) == 0)
+        if (space ? argc >= 3 && in_group(&commands[i], argv[1]) && strcmp(argv[2], space + 1) == 0
                   : strcmp(argv[1], name) == 0) {
             if (wants_help(argc - words, argv + words)) {
                 printf("usage: eosctl %s\n\n%s\n", commands[i].usage, commands[i].help);
