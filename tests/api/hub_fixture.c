@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,4 +239,33 @@ const char *test_demo_password(void)
     const char *pw = getenv("EOS_DEMO_PASSWORD");
 
     return pw && *pw ? pw : "demo-pass";
+}
+
+const char *test_nz(const char *s)
+{
+    return s ? s : "(null)";
+}
+
+int64_t test_dec(const char *s)
+{
+    int64_t whole = 0, frac = 0;
+    int digits = 0;
+    bool neg = false;
+    const char *p = s;
+
+    if (!p || !*p)
+        return INT64_MIN;
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    for (; *p >= '0' && *p <= '9'; p++)
+        whole = whole * 10 + (*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+            if (digits < 4)
+                frac = frac * 10 + (*p - '0');
+    if (*p != '\0' || digits > 4)
+        return INT64_MIN;
+    for (; digits < 4; digits++)
+        frac *= 10;
+    return (neg ? -1 : 1) * (whole * 10000 + frac);
 }

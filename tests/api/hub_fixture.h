@@ -11,6 +11,7 @@
 #define EOS_TESTS_HUB_FIXTURE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "soapH.h"
@@ -51,5 +52,12 @@ bool test_fault_is_client(struct soap *soap);
 
 /* The demo password (EOS_DEMO_PASSWORD or demo-pass). */
 const char *test_demo_password(void);
+
+/* s, or "(null)" for printing an absent element. */
+const char *test_nz(const char *s);
+
+/* A decimal string ("12.5", "-0.0100") in 1/10000 units; INT64_MIN for
+ * anything else (which no expected value equals). */
+int64_t test_dec(const char *s);
 
 #endif

@@ -81,38 +81,9 @@ static const char *pw(void)
     return test_demo_password();
 }
 
-static const char *nz(const char *s)
-{
-    return s ? s : "(null)";
-}
-
 /* A decimal string ("12.5", "-0.0100") in 1/10000 units; INT64_MIN for
  * anything else (NULL, more than 4 fraction digits, not a number), which no
  * expected value equals. */
-static int64_t dec(const char *s)
-{
-    int64_t whole = 0, frac = 0;
-    int digits = 0;
-    bool neg = false;
-    const char *p = s;
-
-    if (!p || !*p)
-        return INT64_MIN;
-    if (*p == '-' || *p == '+')
-        neg = *p++ == '-';
-    for (; *p >= '0' && *p <= '9'; p++)
-        whole = whole * 10 + (*p - '0');
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-            if (digits < 4)
-                frac = frac * 10 + (*p - '0');
-    if (*p != '\0' || digits > 4)
-        return INT64_MIN;
-    for (; digits < 4; digits++)
-        frac *= 10;
-    return (neg ? -1 : 1) * (whole * 10000 + frac);
-}
-
 /* YYYY-MM-DD of now + days_offset (UTC). */
 static void utc_date(char out[11], int days_offset)
 {
@@ -155,7 +126,7 @@ static void expect_fault(struct soap *s, const char *code, const char *field, co
     const char *got_field = fault_field(s);
 
     snprintf(what, sizeof(what), "fault %s expected, got \"%s\" (%s, field %s)", code, got,
-             nz(fault_message(s)), nz(got_field));
+             test_nz(fault_message(s)), test_nz(got_field));
     CU_assertImplementation(strcmp(got, code) == 0, line, what, file, "", CU_FALSE);
     if (strcmp(got, code) != 0)
         return;
@@ -163,7 +134,7 @@ static void expect_fault(struct soap *s, const char *code, const char *field, co
     CU_assertImplementation(test_fault_is_client(s), line, what, file, "", CU_FALSE);
     if (field) {
         snprintf(what, sizeof(what), "fault %s names field \"%s\", got \"%s\"", code, field,
-                 nz(got_field));
+                 test_nz(got_field));
         CU_assertImplementation(got_field && strcmp(got_field, field) == 0, line, what, file, "",
                                 CU_FALSE);
     }
@@ -177,7 +148,7 @@ static void expect_ok(struct soap *s, int rc, const char *file, unsigned line, b
     char what[512];
 
     snprintf(what, sizeof(what), "call succeeds, got %s (%s, field %s)", test_fault_code(s),
-             nz(fault_message(s)), nz(fault_field(s)));
+             test_nz(fault_message(s)), test_nz(fault_field(s)));
     CU_assertImplementation(rc == SOAP_OK, line, what, file, "", fatal ? CU_TRUE : CU_FALSE);
 }
 #define EXPECT_OK(rc) expect_ok(client, rc, __FILE__, __LINE__, true)
@@ -348,9 +319,9 @@ static int account_of(const char *buyer_code, struct account *out)
     col_nullable(&c, &limit_null);
     if (db_query_one(db, &q_account, &a, &c) != 1)
         return -1;
-    out->open = dec(open);
-    out->receivable = dec(receivable);
-    out->limit = limit_null ? -1 : dec(limit);
+    out->open = test_dec(open);
+    out->receivable = test_dec(receivable);
+    out->limit = limit_null ? -1 : test_dec(limit);
     return 0;
 }
 
@@ -583,7 +554,7 @@ static void test_buyer__catalog_buyer1_sees_its_fifteen_products(void)
     EXPECT_OK(get_catalog("buyer1", NULL, NULL, -1, -1, &resp));
     CU_ASSERT_EQUAL(resp.total, 15);
     CU_ASSERT_TRUE(skus_are(&resp, 1, 15));
-    CU_ASSERT_STRING_EQUAL(nz(resp.currency), "CNY");
+    CU_ASSERT_STRING_EQUAL(test_nz(resp.currency), "CNY");
     CU_ASSERT_EQUAL_FATAL(resp.__sizeitem, 15);
     /* Its own price on SKU-0001..0003, the list price elsewhere. */
     CU_ASSERT_STRING_EQUAL(resp.item[0].unitPrice, "11.25");
@@ -769,19 +740,19 @@ static void test_buyer__inactive_products_and_future_prices_do_not_apply(void)
     arg_str(&a, "1.00");
     CU_ASSERT_EQUAL(db_exec(db, &q_price_add_b2_0003, &a, NULL), 0);
     EXPECT_OK_SOFT(get_catalog("buyer2", NULL, NULL, -1, -1, &resp));
-    CU_ASSERT_STRING_EQUAL(nz(catalog_price(&resp, "SKU-0003")), "16.00");
+    CU_ASSERT_STRING_EQUAL(test_nz(catalog_price(&resp, "SKU-0003")), "16.00");
     order_init(client, &o, "own-price-b2");
     order_line(client, &o, 1, "SKU-0003", "2", "16.00");
     order_validate_only(&o);
     EXPECT_OK_SOFT(submit("buyer2", &o, &r));
-    CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "32.00");
+    CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "32.00");
     /* buyer1 is not affected by BUY002's price. */
     EXPECT_OK_SOFT(get_catalog("buyer1", NULL, NULL, -1, -1, &resp));
-    CU_ASSERT_STRING_EQUAL(nz(catalog_price(&resp, "SKU-0003")), "15.75");
+    CU_ASSERT_STRING_EQUAL(test_nz(catalog_price(&resp, "SKU-0003")), "15.75");
     db_args_init(&a);
     CU_ASSERT_EQUAL(db_exec(db, &q_price_del_b2_0003, &a, NULL), 0);
     EXPECT_OK_SOFT(get_catalog("buyer2", NULL, NULL, -1, -1, &resp));
-    CU_ASSERT_STRING_EQUAL(nz(catalog_price(&resp, "SKU-0003")), "17.50");
+    CU_ASSERT_STRING_EQUAL(test_nz(catalog_price(&resp, "SKU-0003")), "17.50");
 }
 
 static void test_buyer__catalog_is_forbidden_to_a_seller(void)
@@ -835,7 +806,7 @@ static void test_buyer__submit_prices_and_stores_the_order(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(r.version);
     CU_ASSERT_EQUAL(*r.version, 1);
     CU_ASSERT_EQUAL(r.duplicate, xsd__boolean__false_);
-    CU_ASSERT_STRING_EQUAL(nz(r.currency), "CNY");
+    CU_ASSERT_STRING_EQUAL(test_nz(r.currency), "CNY");
     CU_ASSERT_EQUAL_FATAL(r.__sizeline, 2);
     CU_ASSERT_EQUAL(r.line[0].lineNo, 1);
     CU_ASSERT_STRING_EQUAL(r.line[0].sku, "SKU-0001");
@@ -848,7 +819,7 @@ static void test_buyer__submit_prices_and_stores_the_order(void)
     CU_ASSERT_STRING_EQUAL(r.line[1].quantity, "0.333");
     CU_ASSERT_STRING_EQUAL(r.line[1].unitPrice, "20.00");
     CU_ASSERT_STRING_EQUAL(r.line[1].lineAmount, "6.66");
-    CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "40.41");
+    CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "40.41");
     /* Header, two lines, one history entry, one feed entry; exposure grows. */
     counts_take(&after);
     CU_ASSERT_EQUAL(after.orders, before.orders + 1);
@@ -879,7 +850,7 @@ static void test_buyer__submit_rounds_half_away_from_zero_to_cents(void)
     CU_ASSERT_STRING_EQUAL(r.line[0].lineAmount, "0.01");
     CU_ASSERT_STRING_EQUAL(r.line[1].lineAmount, "0.03");
     CU_ASSERT_STRING_EQUAL(r.line[2].lineAmount, "5.00");
-    CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "5.04");
+    CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "5.04");
 }
 
 static void test_buyer__submit_again_is_the_same_order_marked_duplicate(void)
@@ -906,8 +877,8 @@ static void test_buyer__submit_again_is_the_same_order_marked_duplicate(void)
     CU_ASSERT_EQUAL(*again.status, eos__OrderStatus__SUBMITTED);
     CU_ASSERT_PTR_NOT_NULL_FATAL(again.version);
     CU_ASSERT_EQUAL(*again.version, 1);
-    CU_ASSERT_STRING_EQUAL(nz(again.currency), "CNY");
-    CU_ASSERT_STRING_EQUAL(nz(again.totalAmount), "40.41");
+    CU_ASSERT_STRING_EQUAL(test_nz(again.currency), "CNY");
+    CU_ASSERT_STRING_EQUAL(test_nz(again.totalAmount), "40.41");
     CU_ASSERT_EQUAL_FATAL(again.__sizeline, 2);
     for (int i = 0; i < 2; i++) {
         CU_ASSERT_EQUAL(again.line[i].lineNo, first.line[i].lineNo);
@@ -958,7 +929,7 @@ static void test_buyer__same_number_other_content_is_duplicate_conflict(void)
     EXPECT_OK(submit("buyer1", &o, &r));
     CU_ASSERT_EQUAL(r.duplicate, xsd__boolean__true_);
     CU_ASSERT_TRUE(r.orderId && *r.orderId == id);
-    CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "13.50");
+    CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "13.50");
 }
 
 static void test_buyer__order_numbers_are_per_buyer(void)
@@ -976,8 +947,8 @@ static void test_buyer__order_numbers_are_per_buyer(void)
     CU_ASSERT_NOT_EQUAL(*r1.orderId, *r2.orderId);
     CU_ASSERT_EQUAL(r2.duplicate, xsd__boolean__false_);
     /* Each at its own buyer's price. */
-    CU_ASSERT_STRING_EQUAL(nz(r1.totalAmount), "33.75");
-    CU_ASSERT_STRING_EQUAL(nz(r2.totalAmount), "37.50");
+    CU_ASSERT_STRING_EQUAL(test_nz(r1.totalAmount), "33.75");
+    CU_ASSERT_STRING_EQUAL(test_nz(r2.totalAmount), "37.50");
     CU_ASSERT_EQUAL(count_str(&q_count_no, o.no, NULL), 2);
 }
 
@@ -1098,8 +1069,8 @@ static void test_buyer__validate_only_prices_and_stores_nothing(void)
     CU_ASSERT_PTR_NULL(r.orderId);
     CU_ASSERT_PTR_NULL(r.version);
     CU_ASSERT_EQUAL(r.duplicate, xsd__boolean__false_);
-    CU_ASSERT_STRING_EQUAL(nz(r.currency), "CNY");
-    CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "40.41");
+    CU_ASSERT_STRING_EQUAL(test_nz(r.currency), "CNY");
+    CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "40.41");
     CU_ASSERT_EQUAL_FATAL(r.__sizeline, 2);
     CU_ASSERT_STRING_EQUAL(r.line[0].lineAmount, "33.75");
     CU_ASSERT_STRING_EQUAL(r.line[1].lineAmount, "6.66");
@@ -1138,8 +1109,8 @@ static void test_buyer__price_mismatch_is_refused(void)
     order_line(client, &o, 1, "SKU-0002", "1", "13.50");
     order_line(client, &o, 2, "SKU-0001", "3", "12.50"); /* list price; buyer1 pays 11.25 */
     SUBMIT_REFUSED("buyer1", &o, "PRICE_MISMATCH", "line[2]/unitPrice");
-    CU_ASSERT_PTR_NOT_NULL(strstr(nz(fault_message(client)), "11.25"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(nz(fault_message(client)), "12.50"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "11.25"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "12.50"));
     /* Also as a validateOnly trial. */
     order_validate_only(&o);
     SUBMIT_REFUSED("buyer1", &o, "PRICE_MISMATCH", "line[2]/unitPrice");
@@ -1158,7 +1129,7 @@ static void test_buyer__unknown_product_is_refused(void)
     order_line(client, &o, 1, "SKU-0001", "1", NULL);
     order_line(client, &o, 2, "SKU-9999", "1", NULL);
     SUBMIT_REFUSED("buyer1", &o, "UNKNOWN_PRODUCT", "line[2]/sku");
-    CU_ASSERT_PTR_NOT_NULL(strstr(nz(fault_message(client)), "SKU-9999"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "SKU-9999"));
 }
 
 static void test_buyer__unpublished_product_is_not_available(void)
@@ -1179,7 +1150,7 @@ static void test_buyer__unpublished_product_is_not_available(void)
         struct eos__SubmitOrderResult r;
 
         EXPECT_OK(submit("buyer1", &o, &r));
-        CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "48.75"); /* 11.25 + 37.50 */
+        CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "48.75"); /* 11.25 + 37.50 */
     }
 }
 
@@ -1279,7 +1250,7 @@ static void test_buyer__too_many_lines_is_limit_exceeded(void)
     test_auth_basic(client, "buyer1", pw());
     EXPECT_OK(soap_call___eos__SubmitOrder(client, hub.endpoint, NULL, &req, &r));
     CU_ASSERT_EQUAL(r.__sizeline, 500);
-    CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "6750.00"); /* 500 x 13.50 */
+    CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "6750.00"); /* 500 x 13.50 */
     counts_take(&before);
     req.__sizeline = 501;
     req.validateOnly = NULL;
@@ -1308,7 +1279,7 @@ static void test_buyer__unknown_seller_is_not_found(void)
         struct eos__SubmitOrderResult r;
 
         EXPECT_OK(submit("buyer1", &o, &r));
-        CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "11.25");
+        CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "11.25");
     }
 }
 
@@ -1332,8 +1303,8 @@ static void test_buyer__credit_limit_exceeded_is_refused(void)
     order_init(client, &o, "f-credit");
     order_line(client, &o, 1, "SKU-0010", "200", NULL); /* 7000.00 > 5000.00 */
     SUBMIT_REFUSED("buyer2", &o, "CREDIT_LIMIT_EXCEEDED", NULL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(nz(fault_message(client)), "5000"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(nz(fault_message(client)), "7000.00"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "5000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "7000.00"));
     order_validate_only(&o);
     SUBMIT_REFUSED("buyer2", &o, "CREDIT_LIMIT_EXCEEDED", NULL);
     /* The same order is well within buyer1's 100000.00. */
@@ -1341,7 +1312,7 @@ static void test_buyer__credit_limit_exceeded_is_refused(void)
         struct eos__SubmitOrderResult r;
 
         EXPECT_OK(submit("buyer1", &o, &r));
-        CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), "7000.00");
+        CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "7000.00");
     }
 }
 
@@ -1361,7 +1332,7 @@ static int64_t buyer2_open_total(void)
 
             if (s == eos__OrderStatus__SUBMITTED || s == eos__OrderStatus__ACCEPTED ||
                 s == eos__OrderStatus__PARTIALLY_USCORESHIPPED || s == eos__OrderStatus__SHIPPED)
-                sum += dec(resp.orderSummary[i].totalAmount);
+                sum += test_dec(resp.orderSummary[i].totalAmount);
         }
         if (in.offset + resp.__sizeorderSummary >= resp.total || resp.__sizeorderSummary == 0)
             break;
@@ -1410,13 +1381,13 @@ static void test_buyer__credit_exactly_at_the_limit_passes_a_cent_over_fails(voi
     order_of_amount(&o, "credit-at", cents);
     EXPECT_OK(submit("buyer2", &o, &r));
     snprintf(want, sizeof(want), "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
-    CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), want);
+    CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), want);
     CU_ASSERT_PTR_NULL(r.orderId);
 
     order_of_amount(&o, "credit-over", cents + 1);
     SUBMIT_REFUSED("buyer2", &o, "CREDIT_LIMIT_EXCEEDED", NULL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(nz(fault_message(client)), "5000.00"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(nz(fault_message(client)), "0.01"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "5000.00"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "0.01"));
 
     /* A real order uses up headroom; cancelling it gives it back. */
     {
@@ -1434,7 +1405,7 @@ static void test_buyer__credit_exactly_at_the_limit_passes_a_cent_over_fails(voi
         EXPECT_OK(cancel("buyer2", id, NULL, NULL, &c));
         order_of_amount(&o, "credit-at-4", cents);
         EXPECT_OK(submit("buyer2", &o, &r));
-        CU_ASSERT_STRING_EQUAL(nz(r.totalAmount), want);
+        CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), want);
     }
 }
 
@@ -1472,8 +1443,8 @@ static void test_buyer__status_by_id_is_the_full_report(void)
     CU_ASSERT_STRING_EQUAL(ord->shippedAmount, "0.00");
     CU_ASSERT_STRING_EQUAL(ord->invoicedAmount, "0.00");
     CU_ASSERT_STRING_EQUAL(ord->paidAmount, "0.00");
-    CU_ASSERT_STRING_EQUAL(nz(ord->shipToCode), "WH-1");
-    CU_ASSERT_STRING_EQUAL(nz(ord->requestedDeliveryDate), "2030-01-10");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->shipToCode), "WH-1");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->requestedDeliveryDate), "2030-01-10");
     CU_ASSERT_PTR_NULL(ord->note);
     CU_ASSERT_EQUAL_FATAL(ord->__sizeline, 2);
     CU_ASSERT_EQUAL(ord->line[0].lineNo, 1);
@@ -1491,7 +1462,7 @@ static void test_buyer__status_by_id_is_the_full_report(void)
     CU_ASSERT_STRING_EQUAL(ord->line[1].quantity, "0.333");
     CU_ASSERT_STRING_EQUAL(ord->line[1].unitPrice, "20.00");
     CU_ASSERT_STRING_EQUAL(ord->line[1].lineAmount, "6.66");
-    CU_ASSERT_STRING_EQUAL(nz(ord->line[1].requestedDeliveryDate), "2030-01-15");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->line[1].requestedDeliveryDate), "2030-01-15");
     CU_ASSERT_EQUAL_FATAL(ord->__sizehistory, 1);
     CU_ASSERT_PTR_NULL(ord->history[0].fromStatus);
     CU_ASSERT_STRING_EQUAL(ord->history[0].toStatus, "SUBMITTED");
@@ -1564,7 +1535,7 @@ static void test_buyer__text_round_trips_verbatim(void)
     CU_ASSERT_TRUE_FATAL(id > 0);
     ord = get_order("buyer1", id, NULL, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ord);
-    CU_ASSERT_STRING_EQUAL(nz(ord->note), NOTE_TEXT);
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->note), NOTE_TEXT);
     CU_ASSERT_STRING_EQUAL(ord->buyerOrderNo, o.no);
     /* And found by that number. */
     ord = get_order("buyer1", 0, o.no, NULL);
@@ -1574,7 +1545,7 @@ static void test_buyer__text_round_trips_verbatim(void)
     ord = get_order("buyer1", id, NULL, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ord);
     CU_ASSERT_EQUAL_FATAL(ord->__sizehistory, 2);
-    CU_ASSERT_STRING_EQUAL(nz(ord->history[1].reason), NOTE_TEXT);
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->history[1].reason), NOTE_TEXT);
 }
 
 /* n copies of the 2-byte UTF-8 character c, in the client's memory. */
@@ -1779,13 +1750,13 @@ static void test_buyer__list_shows_only_the_callers_orders(void)
     CU_ASSERT_EQUAL(resp.total, count_str(&q_count_buyer, "BUY002", NULL));
     CU_ASSERT_EQUAL(list_index(&resp, a), -1);
     for (int i = 0; i < resp.__sizeorderSummary; i++)
-        CU_ASSERT_STRING_EQUAL(nz(resp.orderSummary[i].buyerCode), "BUY002");
+        CU_ASSERT_STRING_EQUAL(test_nz(resp.orderSummary[i].buyerCode), "BUY002");
     in.buyer_code = "BUY001";
     EXPECT_OK(list_orders("acme-erp", &in, &resp));
     CU_ASSERT_EQUAL(resp.total, count_str(&q_count_buyer, "BUY001", NULL));
     CU_ASSERT_TRUE(list_index(&resp, a) >= 0);
     for (int i = 0; i < resp.__sizeorderSummary; i++)
-        CU_ASSERT_STRING_EQUAL(nz(resp.orderSummary[i].buyerCode), "BUY001");
+        CU_ASSERT_STRING_EQUAL(test_nz(resp.orderSummary[i].buyerCode), "BUY001");
     in.buyer_code = NULL;
     EXPECT_OK(list_orders("acme-erp", &in, &resp));
     CU_ASSERT_EQUAL(resp.total, count_str(&q_count_buyer, "BUY001", NULL) +
@@ -1831,10 +1802,10 @@ static void test_buyer__cancel_moves_submitted_to_cancelled(void)
     CU_ASSERT_EQUAL(ord->version, 2);
     CU_ASSERT_TRUE(ord->updatedAt >= ord->createdAt);
     CU_ASSERT_EQUAL_FATAL(ord->__sizehistory, 2);
-    CU_ASSERT_STRING_EQUAL(nz(ord->history[1].fromStatus), "SUBMITTED");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->history[1].fromStatus), "SUBMITTED");
     CU_ASSERT_STRING_EQUAL(ord->history[1].toStatus, "CANCELLED");
     CU_ASSERT_STRING_EQUAL(ord->history[1].actor, "buyer1");
-    CU_ASSERT_STRING_EQUAL(nz(ord->history[1].reason), "changed our mind");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->history[1].reason), "changed our mind");
     CU_ASSERT_TRUE(ord->history[1].version && *ord->history[1].version == 2);
 
     /* Again: no transition from CANCELLED; nothing written. */
@@ -1932,7 +1903,7 @@ static void test_buyer__cancel_accepted_only_while_nothing_shipped(void)
     ord = get_order("buyer1", accepted, NULL, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ord);
     CU_ASSERT_EQUAL_FATAL(ord->__sizehistory, 2);
-    CU_ASSERT_STRING_EQUAL(nz(ord->history[1].fromStatus), "ACCEPTED");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->history[1].fromStatus), "ACCEPTED");
     CU_ASSERT_STRING_EQUAL(ord->history[1].toStatus, "CANCELLED");
 }
 
@@ -1978,17 +1949,17 @@ static void test_buyer__change_request_is_pending_and_reported(void)
     CU_ASSERT_EQUAL_FATAL(ord->__sizechangeRequest, 1);
     CU_ASSERT_EQUAL(ord->changeRequest[0].changeRequestId, resp.changeRequestId);
     CU_ASSERT_EQUAL(ord->changeRequest[0].status, eos__ChangeStatus__PENDING);
-    CU_ASSERT_STRING_EQUAL(nz(ord->changeRequest[0].requestedBy), "buyer1");
-    CU_ASSERT_STRING_EQUAL(nz(ord->changeRequest[0].reason), "more paper");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->changeRequest[0].requestedBy), "buyer1");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->changeRequest[0].reason), "more paper");
     CU_ASSERT_PTR_NULL(ord->changeRequest[0].decidedAt);
     CU_ASSERT_EQUAL_FATAL(ord->changeRequest[0].__sizechange, 2);
     CU_ASSERT_EQUAL(ord->changeRequest[0].change[0].lineNo, 1);
-    CU_ASSERT_STRING_EQUAL(nz(ord->changeRequest[0].change[0].newQuantity), "5");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->changeRequest[0].change[0].newQuantity), "5");
     CU_ASSERT_PTR_NULL(ord->changeRequest[0].change[0].newUnitPrice);
     CU_ASSERT_PTR_NULL(ord->changeRequest[0].change[0].newDeliveryDate);
     CU_ASSERT_EQUAL(ord->changeRequest[0].change[1].lineNo, 2);
     CU_ASSERT_PTR_NULL(ord->changeRequest[0].change[1].newQuantity);
-    CU_ASSERT_STRING_EQUAL(nz(ord->changeRequest[0].change[1].newDeliveryDate), "2030-02-01");
+    CU_ASSERT_STRING_EQUAL(test_nz(ord->changeRequest[0].change[1].newDeliveryDate), "2030-02-01");
     /* The order itself is as it was until the seller decides. */
     CU_ASSERT_EQUAL_FATAL(ord->__sizeline, 2);
     CU_ASSERT_STRING_EQUAL(ord->line[0].quantity, "3");

@@ -84,37 +84,8 @@ static const char *pw(void)
     return test_demo_password();
 }
 
-static const char *nz(const char *s)
-{
-    return s ? s : "(null)";
-}
-
 /* A decimal string ("12.5", "-0.0100") in 1/10000 units; INT64_MIN for
  * anything else (which no expected value equals). */
-static int64_t dec(const char *s)
-{
-    int64_t whole = 0, frac = 0;
-    int digits = 0;
-    bool neg = false;
-    const char *p = s;
-
-    if (!p || !*p)
-        return INT64_MIN;
-    if (*p == '-' || *p == '+')
-        neg = *p++ == '-';
-    for (; *p >= '0' && *p <= '9'; p++)
-        whole = whole * 10 + (*p - '0');
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-            if (digits < 4)
-                frac = frac * 10 + (*p - '0');
-    if (*p != '\0' || digits > 4)
-        return INT64_MIN;
-    for (; digits < 4; digits++)
-        frac *= 10;
-    return (neg ? -1 : 1) * (whole * 10000 + frac);
-}
-
 /* Money in 1/10000 units from whole and hundredths: M(25, 50) is 25.50. */
 #define M(units, cents) ((int64_t)(units)*10000 + (int64_t)(cents)*100)
 
@@ -184,7 +155,7 @@ static void expect_fault(struct soap *s, const char *code, const char *field, co
     const char *got_field = fault_field(s);
 
     snprintf(what, sizeof(what), "fault %s expected, got \"%s\" (%s, field %s)", code, got,
-             nz(fault_message(s)), nz(got_field));
+             test_nz(fault_message(s)), test_nz(got_field));
     CU_assertImplementation(strcmp(got, code) == 0, line, what, file, "", CU_FALSE);
     if (strcmp(got, code) != 0)
         return;
@@ -192,7 +163,7 @@ static void expect_fault(struct soap *s, const char *code, const char *field, co
     CU_assertImplementation(test_fault_is_client(s), line, what, file, "", CU_FALSE);
     if (field) {
         snprintf(what, sizeof(what), "fault %s names field \"%s\", got \"%s\"", code, field,
-                 nz(got_field));
+                 test_nz(got_field));
         CU_assertImplementation(got_field && strcmp(got_field, field) == 0, line, what, file, "",
                                 CU_FALSE);
     }
@@ -206,7 +177,7 @@ static void expect_ok(struct soap *s, int rc, const char *file, unsigned line, b
     char what[512];
 
     snprintf(what, sizeof(what), "call succeeds, got %s (%s, field %s)", test_fault_code(s),
-             nz(fault_message(s)), nz(fault_field(s)));
+             test_nz(fault_message(s)), test_nz(fault_field(s)));
     CU_assertImplementation(rc == SOAP_OK, line, what, file, "", fatal ? CU_TRUE : CU_FALSE);
 }
 #define EXPECT_OK(rc) expect_ok(client, rc, __FILE__, __LINE__, true)
@@ -217,7 +188,7 @@ static void expect_text(const char *got, const char *want, const char *what, con
 {
     char msg[256];
 
-    snprintf(msg, sizeof(msg), "%s is \"%s\", got \"%s\"", what, want, nz(got));
+    snprintf(msg, sizeof(msg), "%s is \"%s\", got \"%s\"", what, want, test_nz(got));
     CU_assertImplementation(got && strcmp(got, want) == 0, line, msg, file, "", CU_FALSE);
 }
 #define EXPECT_TEXT(got, want) expect_text(got, want, #got, __FILE__, __LINE__)
@@ -737,14 +708,14 @@ static int get_balance(const char *user, const char *as_of, const char *buyer, s
     rc = soap_call___eos__GetAccountBalance(client, hub.endpoint, NULL, &req, &resp);
     if (rc != SOAP_OK)
         return rc;
-    snprintf(out->currency, sizeof(out->currency), "%s", nz(resp.currency));
-    out->uninvoiced = dec(resp.uninvoicedAmount);
-    out->receivable = dec(resp.invoicedReceivable);
-    out->unapplied = dec(resp.unappliedPayments);
-    out->open = dec(resp.openOrderAmount);
+    snprintf(out->currency, sizeof(out->currency), "%s", test_nz(resp.currency));
+    out->uninvoiced = test_dec(resp.uninvoicedAmount);
+    out->receivable = test_dec(resp.invoicedReceivable);
+    out->unapplied = test_dec(resp.unappliedPayments);
+    out->open = test_dec(resp.openOrderAmount);
     out->has_limit = resp.creditLimit != NULL;
-    out->limit = resp.creditLimit ? dec(resp.creditLimit) : 0;
-    out->available = resp.availableCredit ? dec(resp.availableCredit) : 0;
+    out->limit = resp.creditLimit ? test_dec(resp.creditLimit) : 0;
+    out->available = resp.availableCredit ? test_dec(resp.availableCredit) : 0;
     return rc;
 }
 
@@ -802,21 +773,21 @@ static int get_statement(const char *user, const char *from, const char *to, con
  * debit minus credit, the last is the closing balance, dates never go back. */
 static void expect_adds_up(const struct _eos__GetAccountStatementResponse *s, unsigned line)
 {
-    int64_t balance = dec(s->openingBalance);
+    int64_t balance = test_dec(s->openingBalance);
     bool ok = balance != INT64_MIN;
     char what[256];
 
     for (int i = 0; ok && i < s->__sizeentry; i++) {
         const struct eos__StatementEntry *e = &s->entry[i];
 
-        balance += dec(e->debit) - dec(e->credit);
-        ok = dec(e->balance) == balance && dec(e->debit) >= 0 && dec(e->credit) >= 0;
+        balance += test_dec(e->debit) - test_dec(e->credit);
+        ok = test_dec(e->balance) == balance && test_dec(e->debit) >= 0 && test_dec(e->credit) >= 0;
         if (ok && i > 0)
-            ok = strcmp(nz(s->entry[i - 1].date), nz(e->date)) <= 0;
+            ok = strcmp(test_nz(s->entry[i - 1].date), test_nz(e->date)) <= 0;
     }
-    ok = ok && dec(s->closingBalance) == balance;
-    snprintf(what, sizeof(what), "statement adds up from %s to %s", nz(s->openingBalance),
-             nz(s->closingBalance));
+    ok = ok && test_dec(s->closingBalance) == balance;
+    snprintf(what, sizeof(what), "statement adds up from %s to %s", test_nz(s->openingBalance),
+             test_nz(s->closingBalance));
     CU_assertImplementation(ok, line, what, __FILE__, "", CU_FALSE);
 }
 
@@ -828,7 +799,7 @@ static void statement_ok(const char *from, const char *to,
 
     expect_ok(client, rc, __FILE__, line, true);
     expect_adds_up(resp, line);
-    CU_ASSERT_STRING_EQUAL(nz(resp->currency), "CNY");
+    CU_ASSERT_STRING_EQUAL(test_nz(resp->currency), "CNY");
 }
 #define STATEMENT_OK(from, to, resp) statement_ok(from, to, resp, __LINE__)
 
@@ -852,8 +823,8 @@ static void expect_entries(const struct _eos__GetAccountStatementResponse *s, in
     char what[512];
 
     snprintf(what, sizeof(what), "statement opens at %lld, got %s, and has %d entries, got %d",
-             (long long)opening, nz(s->openingBalance), n, s->__sizeentry);
-    CU_assertImplementation(dec(s->openingBalance) == opening && s->__sizeentry == n, line, what,
+             (long long)opening, test_nz(s->openingBalance), n, s->__sizeentry);
+    CU_assertImplementation(test_dec(s->openingBalance) == opening && s->__sizeentry == n, line, what,
                             __FILE__, "", CU_FALSE);
     for (int i = 0; i < n && i < s->__sizeentry; i++) {
         const struct eos__StatementEntry *e = &s->entry[i];
@@ -861,17 +832,17 @@ static void expect_entries(const struct _eos__GetAccountStatementResponse *s, in
         snprintf(what, sizeof(what),
                  "entry %d is %s %d %s debit %lld credit %lld balance %lld; got %s %d %s %s %s %s",
                  i + 1, want[i].date, (int)want[i].type, want[i].no, (long long)want[i].debit,
-                 (long long)want[i].credit, (long long)(base + want[i].balance), nz(e->date),
-                 (int)e->docType, nz(e->docNo), nz(e->debit), nz(e->credit), nz(e->balance));
+                 (long long)want[i].credit, (long long)(base + want[i].balance), test_nz(e->date),
+                 (int)e->docType, test_nz(e->docNo), test_nz(e->debit), test_nz(e->credit), test_nz(e->balance));
         CU_assertImplementation(
-            strcmp(nz(e->date), want[i].date) == 0 && e->docType == want[i].type &&
-                strcmp(nz(e->docNo), want[i].no) == 0 && dec(e->debit) == want[i].debit &&
-                dec(e->credit) == want[i].credit && dec(e->balance) == base + want[i].balance,
+            strcmp(test_nz(e->date), want[i].date) == 0 && e->docType == want[i].type &&
+                strcmp(test_nz(e->docNo), want[i].no) == 0 && test_dec(e->debit) == want[i].debit &&
+                test_dec(e->credit) == want[i].credit && test_dec(e->balance) == base + want[i].balance,
             line, what, __FILE__, "", CU_FALSE);
     }
     snprintf(what, sizeof(what), "statement closes at %lld, got %s", (long long)closing,
-             nz(s->closingBalance));
-    CU_assertImplementation(dec(s->closingBalance) == closing, line, what, __FILE__, "", CU_FALSE);
+             test_nz(s->closingBalance));
+    CU_assertImplementation(test_dec(s->closingBalance) == closing, line, what, __FILE__, "", CU_FALSE);
 }
 #define EXPECT_ENTRIES(s, opening, base, want, n)                                                  \
     expect_entries(s, opening, base, want, n, __LINE__)
@@ -1344,7 +1315,7 @@ static void *race_submit(void *arg)
     if (r->rc == SOAP_OK) {
         r->return_id = res.returnId;
         r->duplicate = res.duplicate == xsd__boolean__true_;
-        snprintf(r->total, sizeof(r->total), "%s", nz(res.totalAmount));
+        snprintf(r->total, sizeof(r->total), "%s", test_nz(res.totalAmount));
     }
     test_client_free(s);
     return NULL;
@@ -1422,7 +1393,7 @@ static void *race_compete(void *arg)
     pthread_barrier_wait(c->barrier);
     c->rc = submit_return_on(s, "buyer1", &in, &res);
     snprintf(c->code, sizeof(c->code), "%s", test_fault_code(s));
-    snprintf(c->field, sizeof(c->field), "%s", nz(fault_field(s)));
+    snprintf(c->field, sizeof(c->field), "%s", test_nz(fault_field(s)));
     test_client_free(s);
     return NULL;
 }
@@ -1621,11 +1592,11 @@ static void test_returns__lifecycle_receive_and_refund(void)
     BALANCE_OK(NULL, &b1);
     EXPECT_MOVED(&b0, &b1, 0, 0, M(80, 0), 0);
     STATEMENT_OK(day, day, &s1);
-    CU_ASSERT_EQUAL(dec(s1.openingBalance), dec(s0.openingBalance));
+    CU_ASSERT_EQUAL(test_dec(s1.openingBalance), test_dec(s0.openingBalance));
     CU_ASSERT_EQUAL(s1.__sizeentry, s0.__sizeentry + 1);
-    CU_ASSERT_EQUAL(dec(s1.closingBalance), dec(s0.closingBalance) - M(80, 0));
+    CU_ASSERT_EQUAL(test_dec(s1.closingBalance), test_dec(s0.closingBalance) - M(80, 0));
     for (int i = 0; i < s1.__sizeentry; i++) {
-        if (s1.entry[i].docType != eos__DocType__REFUND || strcmp(nz(s1.entry[i].docNo), no))
+        if (s1.entry[i].docType != eos__DocType__REFUND || strcmp(test_nz(s1.entry[i].docNo), no))
             continue;
         EXPECT_TEXT(s1.entry[i].date, day);
         EXPECT_TEXT(s1.entry[i].debit, "0.00");
@@ -1659,12 +1630,12 @@ static void test_returns__lifecycle_receive_and_refund(void)
         if (i == 0) {
             CU_ASSERT_PTR_NULL(h->fromStatus);
         } else {
-            CU_ASSERT_STRING_EQUAL(nz(h->fromStatus), to[i - 1]);
+            CU_ASSERT_STRING_EQUAL(test_nz(h->fromStatus), to[i - 1]);
         }
-        CU_ASSERT_STRING_EQUAL(nz(h->toStatus), to[i]);
-        CU_ASSERT_STRING_EQUAL(nz(h->actor), i == 0 ? "buyer1" : "acme-erp");
+        CU_ASSERT_STRING_EQUAL(test_nz(h->toStatus), to[i]);
+        CU_ASSERT_STRING_EQUAL(test_nz(h->actor), i == 0 ? "buyer1" : "acme-erp");
         if (reasons[i]) {
-            CU_ASSERT_STRING_EQUAL(nz(h->reason), reasons[i]);
+            CU_ASSERT_STRING_EQUAL(test_nz(h->reason), reasons[i]);
         } else {
             CU_ASSERT_PTR_NULL(h->reason);
         }
@@ -2268,7 +2239,7 @@ static void test_returns__statements_across_period_boundaries_agree(void)
 
     STATEMENT_OK(may1, jun30, &s);
     CU_ASSERT_EQUAL(s.__sizeentry, 0);
-    o = dec(s.openingBalance);
+    o = test_dec(s.openingBalance);
     order_id = place_order("st", lines, 2, __LINE__);
     SHIP(shp, order_id, may2, lines, 2); /* shipments are not on the statement */
     INVOICE(inv_a, order_id, may10, "100.00");
@@ -2306,32 +2277,32 @@ static void test_returns__statements_across_period_boundaries_agree(void)
         STATEMENT_OK(jul1, jul31, &none);
         EXPECT_ENTRIES(&none, o + M(95, 0), o, want, 0);
         STATEMENT_OK("1900-01-01", apr30, &upto);
-        CU_ASSERT_EQUAL(dec(upto.closingBalance), o);
+        CU_ASSERT_EQUAL(test_dec(upto.closingBalance), o);
     }
     /* The closing balance of one period is the opening balance of the next. */
-    EXPECT_TEXT(p1.closingBalance, nz(p2.openingBalance));
-    EXPECT_TEXT(a.closingBalance, nz(b.openingBalance));
-    EXPECT_TEXT(upto.closingBalance, nz(all.openingBalance));
-    EXPECT_TEXT(p2.closingBalance, nz(none.openingBalance));
-    EXPECT_TEXT(all.closingBalance, nz(p2.closingBalance));
-    EXPECT_TEXT(all.closingBalance, nz(b.closingBalance));
+    EXPECT_TEXT(p1.closingBalance, test_nz(p2.openingBalance));
+    EXPECT_TEXT(a.closingBalance, test_nz(b.openingBalance));
+    EXPECT_TEXT(upto.closingBalance, test_nz(all.openingBalance));
+    EXPECT_TEXT(p2.closingBalance, test_nz(none.openingBalance));
+    EXPECT_TEXT(all.closingBalance, test_nz(p2.closingBalance));
+    EXPECT_TEXT(all.closingBalance, test_nz(b.closingBalance));
 
     /* The statement's balance is what the balance summary says is owed:
      * receivable less unapplied money, as of the same day and today. */
     BALANCE_OK(jun30, &bal);
-    CU_ASSERT_EQUAL(dec(all.closingBalance), bal.receivable - bal.unapplied);
+    CU_ASSERT_EQUAL(test_dec(all.closingBalance), bal.receivable - bal.unapplied);
     BALANCE_OK(NULL, &bal);
     STATEMENT_OK("1900-01-01", "9999-12-31", &s);
-    CU_ASSERT_EQUAL(dec(s.closingBalance), bal.receivable - bal.unapplied);
+    CU_ASSERT_EQUAL(test_dec(s.closingBalance), bal.receivable - bal.unapplied);
 
     /* The seller reads the same statement, naming the buyer. */
     EXPECT_OK(get_statement("acme-erp", may1, jun30, "BUY001", &s));
     expect_adds_up(&s, __LINE__);
-    EXPECT_TEXT(s.openingBalance, nz(all.openingBalance));
-    EXPECT_TEXT(s.closingBalance, nz(all.closingBalance));
+    EXPECT_TEXT(s.openingBalance, test_nz(all.openingBalance));
+    EXPECT_TEXT(s.closingBalance, test_nz(all.closingBalance));
     CU_ASSERT_EQUAL(s.__sizeentry, 6);
     EXPECT_OK(get_statement("buyer1", may1, jun30, "BUY001", &s));
-    EXPECT_TEXT(s.closingBalance, nz(all.closingBalance));
+    EXPECT_TEXT(s.closingBalance, test_nz(all.closingBalance));
     /* Refusals. */
     CU_ASSERT_NOT_EQUAL(get_statement("buyer1", jun30, may1, NULL, &s), SOAP_OK);
     EXPECT_FAULT("VALIDATION_FAILED", "to");
@@ -2358,9 +2329,9 @@ static void test_returns__statement_of_an_account_without_documents(void)
     EXPECT_OK(get_statement("buyer2", ymd(may1, 5, 1), ymd(jun30, 6, 30), NULL, &s));
     expect_adds_up(&s, __LINE__);
     CU_ASSERT_EQUAL(s.__sizeentry, 0);
-    EXPECT_TEXT(s.openingBalance, nz(s.closingBalance));
+    EXPECT_TEXT(s.openingBalance, test_nz(s.closingBalance));
     EXPECT_OK(get_balance("buyer2", jun30, NULL, &bal));
-    CU_ASSERT_EQUAL(dec(s.closingBalance), bal.receivable - bal.unapplied);
+    CU_ASSERT_EQUAL(test_dec(s.closingBalance), bal.receivable - bal.unapplied);
     EXPECT_OK(get_statement("acme-erp", may1, jun30, "BUY002", &s));
     CU_ASSERT_EQUAL(s.__sizeentry, 0);
 }
