@@ -96,9 +96,11 @@ static int connect_mysql(struct db_conn *conn)
     const struct db_config *cfg = &conn->cfg;
     MYSQL *m = mysql_init(NULL);
     unsigned timeout = 5, rw_timeout = 30;
-    /* Several statements per text query: migrations, and the two statements
-     * that open a snapshot in one round trip. Every query with data in it is
-     * a prepared statement, so this opens no door to injection. */
+    /* Several statements per text query: migrations, the two statements
+     * that open a snapshot, and read scripts (db_read_snapshot), each in one
+     * round trip. Values from requests go only into prepared statements; a
+     * script holds numbers the program formatted, so this opens no door to
+     * injection. */
     unsigned long flags = CLIENT_MULTI_STATEMENTS;
     my_bool no_reconnect = 0;
     int rc = -1;
@@ -205,6 +207,7 @@ static void disconnect(struct db_conn *conn)
     }
     conn->broken = true;
     conn->in_tx = false;
+    conn->script_more = false;
 }
 
 int db_ensure(struct db_conn *conn)
@@ -275,29 +278,55 @@ static int simple_query(struct db_conn *conn, const char *sql, size_t len, const
     return 0;
 }
 
-static int start_plain(struct db_conn *conn)
+static int start_plain(struct db_conn *conn, const char *reads)
 {
     static const char sql[] = "START TRANSACTION";
 
+    (void)reads;
     return simple_query(conn, sql, sizeof(sql) - 1, "begin");
 }
 
-static int start_snapshot(struct db_conn *conn)
+#define SNAPSHOT_SQL                                       \
+    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; "     \
+    "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"
+
+static int start_snapshot(struct db_conn *conn, const char *reads)
 {
-    return db_exec_script(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; "
-                                "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    (void)reads;
+    return db_exec_script(conn, SNAPSHOT_SQL);
+}
+
+/* The snapshot with its reads and its end, as one script: the result sets
+ * stay on the connection for db_script_rows(). */
+static int start_snapshot_read(struct db_conn *conn, const char *reads)
+{
+    static const char head[] = SNAPSHOT_SQL "; ", tail[] = "; ROLLBACK";
+    size_t len = sizeof(head) - 1 + strlen(reads) + sizeof(tail) - 1;
+    char *sql = malloc(len + 1);
+    int rc;
+
+    if (!sql)
+        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+    memcpy(sql, head, sizeof(head) - 1);
+    strcpy(sql + sizeof(head) - 1, reads);
+    strcat(sql, tail);
+    rc = simple_query(conn, sql, len, "snapshot read");
+    free(sql);
+    conn->script_more = rc == 0;
+    return rc;
 }
 
 /* Starts a transaction. A connection found dead at this first statement (the
  * server restarted or failed over while the worker was idle) is opened again
  * once: nothing has been done on it yet, so nothing can be done twice. */
-static int begin_with(struct db_conn *conn, int (*start)(struct db_conn *))
+static int begin_with(struct db_conn *conn, int (*start)(struct db_conn *, const char *),
+                      const char *reads)
 {
-    int rc = start(conn);
+    int rc = start(conn, reads);
 
     if (rc < 0 && conn->broken) {
         log_info("db: the connection was lost while idle; connecting again");
-        rc = start(conn);
+        rc = start(conn, reads);
     }
     if (rc == 0)
         conn->in_tx = true;
@@ -306,12 +335,17 @@ static int begin_with(struct db_conn *conn, int (*start)(struct db_conn *))
 
 int db_begin(struct db_conn *conn)
 {
-    return begin_with(conn, start_plain);
+    return begin_with(conn, start_plain, NULL);
 }
 
 int db_begin_snapshot(struct db_conn *conn)
 {
-    return begin_with(conn, start_snapshot);
+    return begin_with(conn, start_snapshot, NULL);
+}
+
+int db_read_snapshot(struct db_conn *conn, const char *reads)
+{
+    return begin_with(conn, start_snapshot_read, reads);
 }
 
 int db_commit(struct db_conn *conn)
@@ -326,8 +360,34 @@ int db_commit(struct db_conn *conn)
     return rc;
 }
 
+int db_script_end(struct db_conn *conn)
+{
+    bool ended = false;
+    int rc = 0;
+
+    while (conn->script_more) {
+        MYSQL_RES *res = mysql_store_result(conn->mysql);
+        int status;
+
+        if (res)
+            mysql_free_result(res);
+        status = mysql_next_result(conn->mysql);
+        conn->script_more = status == 0;
+        ended = status < 0;
+        if (status > 0)
+            rc = db_error(conn, "script");
+    }
+    /* The last statement, the script's ROLLBACK, ran: nothing is open. */
+    if (ended)
+        conn->in_tx = false;
+    return rc;
+}
+
 void db_rollback(struct db_conn *conn)
 {
+    if (!conn->in_tx)
+        return;
+    (void)db_script_end(conn);
     if (!conn->in_tx)
         return;
     conn->in_tx = false;

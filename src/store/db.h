@@ -57,6 +57,15 @@ int db_begin(struct db_conn *conn);
 /* A read-only transaction on one consistent snapshot (REPEATABLE READ for
  * this transaction only), for reads made of several queries. */
 int db_begin_snapshot(struct db_conn *conn);
+/* A read of several queries on one consistent snapshot in one round trip:
+ * the snapshot's start, reads (SELECTs separated by ';') and its end go as one
+ * script. The result sets are taken in order with db_script_rows()
+ * (store/stmt.h), then db_script_end() reads the end. The text holds only
+ * numbers the program formatted, never a value from a request: those go
+ * through prepared statements. After a failure, db_rollback() ends it. */
+int db_read_snapshot(struct db_conn *conn, const char *reads);
+/* Reads what is left of the script, its end included. */
+int db_script_end(struct db_conn *conn);
 int db_commit(struct db_conn *conn);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void db_rollback(struct db_conn *conn);

@@ -2,6 +2,7 @@
  * order.c - SQL for purchase orders.
  */
 #include "store/order.h"
+#include "store/order_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,38 @@ int store_order_header(struct db_conn *db, const struct party_scope *scope, int6
     arg_i64(&a, order_id);
     scope_args(&a, scope);
     return one_header(db, lock ? &q_header_lock : &q_header, &a, out);
+}
+
+void order_header_script(struct jbuf *j, const struct party_scope *scope, int64_t order_id)
+{
+    jbuf_raw(j, "SELECT " HEADER_COLS HEADER_FROM "WHERE o.order_id = ");
+    jbuf_i64(j, order_id);
+    if (scope->buyer_id) {
+        jbuf_raw(j, " AND o.buyer_party_id = ");
+        jbuf_i64(j, scope->buyer_id);
+    }
+    if (scope->seller_id) {
+        jbuf_raw(j, " AND o.seller_party_id = ");
+        jbuf_i64(j, scope->seller_id);
+    }
+}
+
+int order_header_script_row(struct db_conn *db, struct order_header *out)
+{
+    struct header_binding hb;
+    struct order_header row, *rows = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    bind_header(&hb, &row);
+    rc = db_script_rows(db, &hb.cols, &row, sizeof(row), (void **)&rows, &n);
+    if (rc == 0 && n == 1 && (rc = finish_header(&hb, &rows[0])) == 0) {
+        *out = rows[0];
+        rc = 1;
+    }
+    free(rows);
+    return rc;
 }
 
 int store_order_header_by_no(struct db_conn *db, const struct party_scope *scope,

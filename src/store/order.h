@@ -59,6 +59,13 @@ int store_order_details(struct db_conn *db, struct order_view *v);
  * six queries, not six hundred. */
 int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n);
 
+/* One whole order by id, within scope, on one consistent snapshot of its
+ * own (not inside another transaction): the read of GetOrderStatus, in two
+ * round trips. 1 found, 0 not found (or out of scope), < 0 error; out is
+ * freed with order_view_clear() either way. */
+int store_order_read(struct db_conn *db, const struct party_scope *scope, int64_t order_id,
+                     struct order_view *out);
+
 /* Headers of the given orders, within scope, into views[i].h in the order of
  * ids; *found is how many exist (a missing one leaves its h.order_id 0). */
 int store_order_headers_many(struct db_conn *db, const struct party_scope *scope,

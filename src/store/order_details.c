@@ -13,48 +13,80 @@
 #include "base/err.h"
 #include "base/jbuf.h"
 #include "store/order.h"
+#include "store/order_internal.h"
 #include "store/stmt.h"
 
+/* Each part is a SELECT whose rows start with their order id, and its order.
+ * A batch joins it to a JSON list of ids; one order's read script names the
+ * id (FILTER_ONE). */
 #define IDS_JOIN(t) "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j ON " t ".order_id = j.id "
 
-DB_SQL(q_lines,
-       "SELECT l.order_id, l.line_no, l.product_id, l.sku, l.name, l.quantity, l.unit_price, "
-       "l.list_price, l.line_amount, l.shipped_qty, l.returned_qty, "
-       "COALESCE(DATE_FORMAT(l.requested_delivery_date, '%Y-%m-%d'), ''), "
-       "COALESCE(l.ordered_quantity, l.quantity), COALESCE(l.ordered_unit_price, l.unit_price) "
-       "FROM order_line l "
-       IDS_JOIN("l") "ORDER BY l.order_id, l.line_no");
-DB_SQL(q_history,
-       "SELECT h.order_id, TIMESTAMPDIFF(SECOND, '1970-01-01', h.at), COALESCE(h.from_status, ''), "
-       "h.to_status, h.actor, COALESCE(h.reason, ''), h.version FROM order_history h "
-       IDS_JOIN("h") "ORDER BY h.order_id, h.version, h.history_id");
-DB_SQL(q_changes,
-       "SELECT c.order_id, c.change_request_id, c.status, "
-       "TIMESTAMPDIFF(SECOND, '1970-01-01', c.requested_at), c.requested_by, "
-       "COALESCE(c.reason, ''), COALESCE(TIMESTAMPDIFF(SECOND, '1970-01-01', c.decided_at), 0), "
-       "COALESCE(c.decided_by, ''), COALESCE(c.decision_reason, '') FROM change_request c "
-       IDS_JOIN("c") "ORDER BY c.order_id, c.change_request_id");
-DB_SQL(q_change_lines,
-       "SELECT c.order_id, l.change_request_id, l.line_no, l.new_quantity, l.new_unit_price, "
-       "COALESCE(DATE_FORMAT(l.new_delivery_date, '%Y-%m-%d'), '') FROM change_request_line l "
-       "JOIN change_request c ON c.change_request_id = l.change_request_id " IDS_JOIN("c")
-       "ORDER BY c.order_id, l.change_request_id, l.line_no");
-DB_SQL(q_shipments,
-       "SELECT s.order_id, s.shipment_id, s.shipment_no, DATE_FORMAT(s.ship_date, '%Y-%m-%d'), "
-       "s.amount FROM shipment s " IDS_JOIN("s") "ORDER BY s.order_id, s.shipment_id");
-DB_SQL(q_shipment_lines,
-       "SELECT s.order_id, l.shipment_id, l.line_no, l.quantity FROM shipment_line l "
-       "JOIN shipment s ON s.shipment_id = l.shipment_id " IDS_JOIN("s")
-       "ORDER BY s.order_id, l.shipment_id, l.line_no");
-DB_SQL(q_invoices,
-       "SELECT i.order_id, i.invoice_id, i.invoice_no, DATE_FORMAT(i.invoice_date, '%Y-%m-%d'), "
-       "i.amount, i.paid_amount FROM invoice i " IDS_JOIN("i") "ORDER BY i.order_id, i.invoice_id");
+#define LINES_SELECT                                                                          \
+    "SELECT l.order_id, l.line_no, l.product_id, l.sku, l.name, l.quantity, l.unit_price, "  \
+    "l.list_price, l.line_amount, l.shipped_qty, l.returned_qty, "                           \
+    "COALESCE(DATE_FORMAT(l.requested_delivery_date, '%Y-%m-%d'), ''), "                     \
+    "COALESCE(l.ordered_quantity, l.quantity), COALESCE(l.ordered_unit_price, l.unit_price) " \
+    "FROM order_line l "
+#define LINES_ORDER "ORDER BY l.order_id, l.line_no"
+#define HISTORY_SELECT                                                                        \
+    "SELECT h.order_id, TIMESTAMPDIFF(SECOND, '1970-01-01', h.at), COALESCE(h.from_status, ''), " \
+    "h.to_status, h.actor, COALESCE(h.reason, ''), h.version FROM order_history h "
+#define HISTORY_ORDER "ORDER BY h.order_id, h.version, h.history_id"
+#define CHANGES_SELECT                                                                        \
+    "SELECT c.order_id, c.change_request_id, c.status, "                                     \
+    "TIMESTAMPDIFF(SECOND, '1970-01-01', c.requested_at), c.requested_by, "                  \
+    "COALESCE(c.reason, ''), COALESCE(TIMESTAMPDIFF(SECOND, '1970-01-01', c.decided_at), 0), " \
+    "COALESCE(c.decided_by, ''), COALESCE(c.decision_reason, '') FROM change_request c "
+#define CHANGES_ORDER "ORDER BY c.order_id, c.change_request_id"
+#define CHANGE_LINES_SELECT                                                                   \
+    "SELECT c.order_id, l.change_request_id, l.line_no, l.new_quantity, l.new_unit_price, "  \
+    "COALESCE(DATE_FORMAT(l.new_delivery_date, '%Y-%m-%d'), '') FROM change_request_line l " \
+    "JOIN change_request c ON c.change_request_id = l.change_request_id "
+#define CHANGE_LINES_ORDER "ORDER BY c.order_id, l.change_request_id, l.line_no"
+#define SHIPMENTS_SELECT                                                                      \
+    "SELECT s.order_id, s.shipment_id, s.shipment_no, DATE_FORMAT(s.ship_date, '%Y-%m-%d'), " \
+    "s.amount FROM shipment s "
+#define SHIPMENTS_ORDER "ORDER BY s.order_id, s.shipment_id"
+#define SHIPMENT_LINES_SELECT                                                                 \
+    "SELECT s.order_id, l.shipment_id, l.line_no, l.quantity FROM shipment_line l "          \
+    "JOIN shipment s ON s.shipment_id = l.shipment_id "
+#define SHIPMENT_LINES_ORDER "ORDER BY s.order_id, l.shipment_id, l.line_no"
+#define INVOICES_SELECT                                                                       \
+    "SELECT i.order_id, i.invoice_id, i.invoice_no, DATE_FORMAT(i.invoice_date, '%Y-%m-%d'), " \
+    "i.amount, i.paid_amount FROM invoice i "
+#define INVOICES_ORDER "ORDER BY i.order_id, i.invoice_id"
 
-/* The batch: its views and their ids as JSON for the queries. */
+DB_SQL(q_lines, LINES_SELECT IDS_JOIN("l") LINES_ORDER);
+DB_SQL(q_history, HISTORY_SELECT IDS_JOIN("h") HISTORY_ORDER);
+DB_SQL(q_changes, CHANGES_SELECT IDS_JOIN("c") CHANGES_ORDER);
+DB_SQL(q_change_lines, CHANGE_LINES_SELECT IDS_JOIN("c") CHANGE_LINES_ORDER);
+DB_SQL(q_shipments, SHIPMENTS_SELECT IDS_JOIN("s") SHIPMENTS_ORDER);
+DB_SQL(q_shipment_lines, SHIPMENT_LINES_SELECT IDS_JOIN("s") SHIPMENT_LINES_ORDER);
+DB_SQL(q_invoices, INVOICES_SELECT IDS_JOIN("i") INVOICES_ORDER);
+
+/* Appends one part's SELECT for one order to a read script. */
+static void part_script(struct jbuf *j, const char *select, const char *alias, int64_t order_id,
+                        const char *order)
+{
+    if (j->len)
+        jbuf_raw(j, "; ");
+    jbuf_raw(j, select);
+    jbuf_raw(j, "WHERE ");
+    jbuf_raw(j, alias);
+    jbuf_raw(j, ".order_id = ");
+    jbuf_i64(j, order_id);
+    jbuf_raw(j, " ");
+    jbuf_raw(j, order);
+}
+
+/* The batch: its views and where their parts' rows come from: prepared
+ * queries given the ids as JSON, or (script) the result sets of one order's
+ * read script, in the order the parts are loaded. */
 struct batch {
     struct order_view *views;
     size_t n;
     const char *ids_json;
+    bool script;
 };
 
 static struct order_view *view_of(const struct batch *b, int64_t order_id)
@@ -101,6 +133,8 @@ static int rows_of(struct db_conn *db, const struct batch *b, struct db_sql *q, 
 {
     struct db_args a;
 
+    if (b->script)
+        return db_script_rows(db, c, row, size, rows, count);
     db_args_init(&a);
     arg_str(&a, b->ids_json);
     return db_query_all(db, q, &a, c, row, size, rows, count);
@@ -214,7 +248,7 @@ static int load_changes(struct db_conn *db, const struct batch *b)
                         offsetof(struct order_view, changes),
                         offsetof(struct order_view, change_count));
     free(rows);
-    if (rc < 0 || n == 0)
+    if (rc < 0 || (n == 0 && !b->script)) /* a script has the lines' result set anyway */
         return rc;
     memset(&lrow, 0, sizeof(lrow));
     db_cols_init(&c);
@@ -292,7 +326,7 @@ static int load_shipments(struct db_conn *db, const struct batch *b)
                         offsetof(struct order_view, shipments),
                         offsetof(struct order_view, shipment_count));
     free(rows);
-    if (rc < 0 || n == 0)
+    if (rc < 0 || (n == 0 && !b->script))
         return rc;
     memset(&lrow, 0, sizeof(lrow));
     db_cols_init(&c);
@@ -358,10 +392,56 @@ static int load_invoices(struct db_conn *db, const struct batch *b)
     return rc;
 }
 
+/* Which of the optional parts any of the views has: the header tells of
+ * change requests and invoices (an invoice is never 0), the lines of
+ * shipments (a shipment of free goods leaves the amount at 0, not the
+ * quantity). Parts none of them has cost no query. */
+struct parts {
+    bool changes, shipments, invoices;
+};
+
+static struct parts parts_of(const struct order_view *views, size_t n)
+{
+    struct parts p = {false, false, false};
+
+    for (size_t i = 0; i < n; i++) {
+        p.changes |= views[i].h.has_changes;
+        p.invoices |= views[i].h.invoiced > 0;
+        for (size_t k = 0; k < views[i].line_count; k++)
+            p.shipments |= views[i].lines[k].shipped > 0;
+    }
+    return p;
+}
+
+/* Loads the optional parts, in the order parts_script() asks for them. */
+static int load_parts(struct db_conn *db, const struct batch *b, struct parts p)
+{
+    int rc = 0;
+
+    if ((p.changes && (rc = load_changes(db, b)) < 0) ||
+        (p.shipments && (rc = load_shipments(db, b)) < 0) ||
+        (p.invoices && (rc = load_invoices(db, b)) < 0))
+        return rc;
+    return 0;
+}
+
+static void parts_script(struct jbuf *j, struct parts p, int64_t order_id)
+{
+    if (p.changes) {
+        part_script(j, CHANGES_SELECT, "c", order_id, CHANGES_ORDER);
+        part_script(j, CHANGE_LINES_SELECT, "c", order_id, CHANGE_LINES_ORDER);
+    }
+    if (p.shipments) {
+        part_script(j, SHIPMENTS_SELECT, "s", order_id, SHIPMENTS_ORDER);
+        part_script(j, SHIPMENT_LINES_SELECT, "s", order_id, SHIPMENT_LINES_ORDER);
+    }
+    if (p.invoices)
+        part_script(j, INVOICES_SELECT, "i", order_id, INVOICES_ORDER);
+}
+
 int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n)
 {
-    struct batch b = {views, n, NULL};
-    bool any_changes = false, any_shipped = false, any_invoiced = false;
+    struct batch b = {views, n, NULL, false};
     struct jbuf j;
     int rc;
 
@@ -380,23 +460,8 @@ int store_order_details_many(struct db_conn *db, struct order_view *views, size_
         goto out;
     }
     b.ids_json = j.data;
-    if ((rc = load_lines(db, &b)) < 0 || (rc = load_history(db, &b)) < 0)
-        goto out;
-    /* Parts none of the orders has cost no query: the header tells of
-     * change requests and invoices (an invoice is never 0), the lines of
-     * shipments (a shipment of free goods leaves the amount at 0, not the
-     * quantity). */
-    for (size_t i = 0; i < n; i++) {
-        any_changes |= views[i].h.has_changes;
-        any_invoiced |= views[i].h.invoiced > 0;
-        for (size_t k = 0; k < views[i].line_count; k++)
-            any_shipped |= views[i].lines[k].shipped > 0;
-    }
-    if ((any_changes && (rc = load_changes(db, &b)) < 0) ||
-        (any_shipped && (rc = load_shipments(db, &b)) < 0) ||
-        (any_invoiced && (rc = load_invoices(db, &b)) < 0))
-        goto out;
-    rc = 0;
+    if ((rc = load_lines(db, &b)) == 0 && (rc = load_history(db, &b)) == 0)
+        rc = load_parts(db, &b, parts_of(views, n));
 out:
     jbuf_free(&j);
     return rc;
@@ -405,4 +470,59 @@ out:
 int store_order_details(struct db_conn *db, struct order_view *v)
 {
     return store_order_details_many(db, v, 1);
+}
+
+/* The read script of one order: header, lines, history, and the optional
+ * parts in p, in the order the loaders take them. */
+static int read_script(struct jbuf *j, const struct party_scope *scope, int64_t order_id,
+                       struct parts p)
+{
+    jbuf_free(j);
+    jbuf_init(j);
+    order_header_script(j, scope, order_id);
+    part_script(j, LINES_SELECT, "l", order_id, LINES_ORDER);
+    part_script(j, HISTORY_SELECT, "h", order_id, HISTORY_ORDER);
+    parts_script(j, p, order_id);
+    return jbuf_failed(j) ? eos_err_set(EOS_EINTERNAL, NULL, "out of memory") : 0;
+}
+
+/* One order in one round trip: the snapshot's start, every query and its end
+ * go as one script. Which optional parts the order has is known only from
+ * its header and lines, so the first script asks for none; an order that has
+ * some is read again, whole, with them (two round trips, as consistent as
+ * one: each script is its own snapshot). Five round trips were most of
+ * GetOrderStatus's cost (docs/benchmarks.md). */
+int store_order_read(struct db_conn *db, const struct party_scope *scope, int64_t order_id,
+                     struct order_view *out)
+{
+    struct batch b = {out, 1, NULL, true};
+    struct parts want = {false, false, false}, have;
+    struct jbuf j;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    jbuf_init(&j);
+    for (;;) {
+        if ((rc = read_script(&j, scope, order_id, want)) < 0 ||
+            (rc = db_read_snapshot(db, j.data)) < 0 ||
+            (rc = order_header_script_row(db, &out->h)) <= 0 || (rc = load_lines(db, &b)) < 0 ||
+            (rc = load_history(db, &b)) < 0 || (rc = load_parts(db, &b, want)) < 0 ||
+            (rc = db_script_end(db)) < 0)
+            break;
+        have = parts_of(out, 1);
+        if ((!have.changes || want.changes) && (!have.shipments || want.shipments) &&
+            (!have.invoices || want.invoices)) {
+            rc = 1;
+            break;
+        }
+        /* Parts a change made meanwhile can only add to what is asked. */
+        want.changes |= have.changes;
+        want.shipments |= have.shipments;
+        want.invoices |= have.invoices;
+        order_view_clear(out);
+        memset(out, 0, sizeof(*out));
+    }
+    db_rollback(db); /* after a failure; nothing to do otherwise */
+    jbuf_free(&j);
+    return rc;
 }

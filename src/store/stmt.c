@@ -455,6 +455,23 @@ int db_query_one(struct db_conn *conn, struct db_sql *q, struct db_args *a, stru
     return rc;
 }
 
+/* Appends the `size` bytes at row to the growing array *arr (cap rows). */
+static int append_row(char **arr, size_t *cap, size_t *count, const void *row, size_t size)
+{
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        char *grown = realloc(*arr, ncap * size);
+
+        if (!grown)
+            return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        *arr = grown;
+        *cap = ncap;
+    }
+    memcpy(*arr + *count * size, row, size);
+    (*count)++;
+    return 0;
+}
+
 int db_query_all(struct db_conn *conn, struct db_sql *q, struct db_args *a, struct db_cols *c,
                  const void *row, size_t size, void **items, size_t *count)
 {
@@ -467,22 +484,90 @@ int db_query_all(struct db_conn *conn, struct db_sql *q, struct db_args *a, stru
     rc = db_query(conn, q, a, c);
     if (rc < 0)
         return rc;
-    while ((rc = db_fetch(conn, q, c)) == 1) {
-        if (*count == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            char *grown = realloc(arr, ncap * size);
-
-            if (!grown) {
-                rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-                break;
-            }
-            arr = grown;
-            cap = ncap;
-        }
-        memcpy(arr + *count * size, row, size);
-        (*count)++;
-    }
+    while ((rc = db_fetch(conn, q, c)) == 1)
+        if ((rc = append_row(&arr, &cap, count, row, size)) < 0)
+            break;
     db_done(conn, q);
     *items = arr;
     return rc < 0 ? rc : 0;
+}
+
+/* ------------------------------------------------------------ read scripts */
+
+/* One text-protocol row into the columns, as a prepared fetch would leave
+ * it, then the same finishing. */
+static int text_row(struct db_cols *c, MYSQL_ROW row, const unsigned long *len)
+{
+    for (unsigned i = 0; i < c->count; i++) {
+        MYSQL_BIND *b = &c->bind[i];
+        const char *text = row[i];
+        unsigned long n = text ? len[i] : 0;
+
+        c->is_null[i] = text == NULL;
+        c->length[i] = n;
+        switch (b->buffer_type) {
+        case MYSQL_TYPE_LONGLONG:
+            *(int64_t *)b->buffer = text ? strtoll(text, NULL, 10) : 0;
+            break;
+        case MYSQL_TYPE_LONG:
+            *(int32_t *)b->buffer = text ? (int32_t)strtol(text, NULL, 10) : 0;
+            break;
+        case MYSQL_TYPE_TINY:
+            *(char *)b->buffer = (char)(text && strtol(text, NULL, 10) != 0);
+            break;
+        case MYSQL_TYPE_STRING:
+            memcpy(b->buffer, text ? text : "", n < b->buffer_length ? n : b->buffer_length - 1);
+            break;
+        default: /* MYSQL_TYPE_BLOB */
+            memcpy(b->buffer, text ? text : "", n < b->buffer_length ? n : b->buffer_length);
+            break;
+        }
+    }
+    return finish_row(c);
+}
+
+/* Moves to the script's next result, if any. */
+static int script_next(struct db_conn *conn)
+{
+    int status = mysql_next_result(conn->mysql);
+
+    conn->script_more = status == 0;
+    return status > 0 ? db_error(conn, "script") : 0;
+}
+
+int db_script_rows(struct db_conn *conn, struct db_cols *c, const void *row, size_t size,
+                   void **items, size_t *count)
+{
+    MYSQL_RES *res;
+    MYSQL_ROW r;
+    size_t cap = 0;
+    char *arr = NULL;
+    int rc = 0;
+
+    *items = NULL;
+    *count = 0;
+    /* SET and START TRANSACTION answer without a result set: past them. */
+    while (conn->script_more && mysql_field_count(conn->mysql) == 0)
+        if ((rc = script_next(conn)) < 0)
+            return rc;
+    if (!conn->script_more) {
+        log_error("db: the script has fewer result sets than are read");
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    }
+    if (c->overflow || mysql_field_count(conn->mysql) != c->count) {
+        log_error("db: %u columns in the script's result, %u bound",
+                  mysql_field_count(conn->mysql), c->count);
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    }
+    if (!(res = mysql_store_result(conn->mysql)))
+        return db_error(conn, "script result");
+    while (rc == 0 && (r = mysql_fetch_row(res)) != NULL) {
+        if ((rc = text_row(c, r, mysql_fetch_lengths(res))) == 0)
+            rc = append_row(&arr, &cap, count, row, size);
+    }
+    mysql_free_result(res);
+    *items = arr;
+    if (rc == 0)
+        rc = script_next(conn);
+    return rc;
 }

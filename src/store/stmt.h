@@ -124,6 +124,12 @@ int db_query_one(struct db_conn *conn, struct db_sql *q, struct db_args *a, stru
 int db_query_all(struct db_conn *conn, struct db_sql *q, struct db_args *a, struct db_cols *c,
                  const void *row, size_t size, void **items, size_t *count);
 
+/* The next result set of a script in flight (db_begin_snapshot_reading,
+ * db_script_send), collected as db_query_all does. Result sets are taken in
+ * the script's order; statements without one (SET, START) are passed over. */
+int db_script_rows(struct db_conn *conn, struct db_cols *c, const void *row, size_t size,
+                   void **items, size_t *count);
+
 /* The prepared statement of q on conn (prepared on first use), or NULL with
  * the error set. For store files that need the raw API. */
 MYSQL_STMT *db_stmt(struct db_conn *conn, struct db_sql *q);

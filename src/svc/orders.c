@@ -303,53 +303,40 @@ out:
 
 /* ------------------------------------------------------------ read */
 
-struct get_job {
-    int64_t order_id;
-    const char *buyer_order_no;
-    const char *buyer_code;
-    struct order_view *out;
-};
-
-static int get_tx(struct svc_ctx *ctx, void *arg)
+int svc_get_order(struct svc_ctx *ctx, int64_t order_id, const char *buyer_order_no,
+                  const char *buyer_code, struct order_view *out)
 {
-    struct get_job *job = arg;
-    struct party_scope scope;
+    struct party_scope scope = scope_of(ctx->who);
+    struct order_header h;
+    bool by_no = order_id <= 0;
     int rc;
 
-    order_view_clear(job->out);
-    if (job->order_id > 0) {
-        scope = scope_of(ctx->who);
-        rc = store_order_header(ctx->db, &scope, job->order_id, false, &job->out->h);
-    } else {
-        if ((rc = svc_scope_buyer(ctx, job->buyer_code, &scope)) < 0)
+    memset(out, 0, sizeof(*out));
+    if (by_no && str_empty(buyer_order_no))
+        return eos_err_set(EOS_EINVALID, "orderId", "name the order by orderId or buyerOrderNo");
+    if (by_no) {
+        /* The buyer's number names one order for good: its id, found
+         * outside the snapshot, is read inside it. */
+        if ((rc = svc_scope_buyer(ctx, buyer_code, &scope)) < 0)
             return rc;
         if (scope.buyer_id == 0)
             return eos_err_set(EOS_EINVALID, "buyerCode",
                                "naming an order by buyerOrderNo needs the buyerCode");
-        rc = store_order_header_by_no(ctx->db, &scope, scope.buyer_id, job->buyer_order_no, false,
-                                      &job->out->h);
+        rc = store_order_header_by_no(ctx->db, &scope, scope.buyer_id, buyer_order_no, false, &h);
+        if (rc < 0)
+            goto out;
+        order_id = rc == 1 ? h.order_id : 0;
     }
-    if (rc < 0)
-        return rc;
+    rc = order_id > 0 ? store_order_read(ctx->db, &scope, order_id, out) : 0;
     if (rc == 0)
-        return eos_err_set(EOS_ENOTFOUND, job->order_id > 0 ? "orderId" : "buyerOrderNo",
-                           "no such order");
-    return store_order_details(ctx->db, job->out);
-}
-
-int svc_get_order(struct svc_ctx *ctx, int64_t order_id, const char *buyer_order_no,
-                  const char *buyer_code, struct order_view *out)
-{
-    struct get_job job = {order_id, buyer_order_no, buyer_code, out};
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (order_id <= 0 && str_empty(buyer_order_no))
-        return eos_err_set(EOS_EINVALID, "orderId", "name the order by orderId or buyerOrderNo");
-    rc = svc_run_read(ctx, get_tx, &job);
+        rc = eos_err_set(EOS_ENOTFOUND, by_no ? "buyerOrderNo" : "orderId",
+                         "no such order");
+out:
+    if (rc == EOS_ERETRY)
+        rc = eos_err_set(EOS_EUNAVAIL, NULL, "the read conflicted; retry");
     if (rc < 0)
         order_view_clear(out);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 /* ------------------------------------------------------------ list */
