@@ -208,6 +208,7 @@ static void disconnect(struct db_conn *conn)
     conn->broken = true;
     conn->in_tx = false;
     conn->script_more = false;
+    conn->script_ends_tx = false;
 }
 
 int db_ensure(struct db_conn *conn)
@@ -313,6 +314,7 @@ static int start_snapshot_read(struct db_conn *conn, const char *reads)
     rc = simple_query(conn, sql, len, "snapshot read");
     free(sql);
     conn->script_more = rc == 0;
+    conn->script_ends_tx = rc == 0;
     return rc;
 }
 
@@ -348,11 +350,20 @@ int db_read_snapshot(struct db_conn *conn, const char *reads)
     return begin_with(conn, start_snapshot_read, reads);
 }
 
+int db_script(struct db_conn *conn, const char *reads)
+{
+    int rc = simple_query(conn, reads, strlen(reads), "script");
+
+    conn->script_more = rc == 0;
+    conn->script_ends_tx = false;
+    return rc;
+}
+
 int db_commit(struct db_conn *conn)
 {
-    int rc = 0;
+    int rc = db_script_end(conn); /* nothing left unread, normally */
 
-    if (mysql_commit(conn->mysql))
+    if (rc == 0 && mysql_commit(conn->mysql))
         rc = db_error(conn, "commit");
     conn->in_tx = false;
     if (conn->broken)
@@ -377,9 +388,11 @@ int db_script_end(struct db_conn *conn)
         if (status > 0)
             rc = db_error(conn, "script");
     }
-    /* The last statement, the script's ROLLBACK, ran: nothing is open. */
-    if (ended)
+    /* The last statement, a snapshot read's ROLLBACK, ran: nothing is open. */
+    if (ended && conn->script_ends_tx)
         conn->in_tx = false;
+    if (!conn->script_more)
+        conn->script_ends_tx = false;
     return rc;
 }
 

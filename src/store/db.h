@@ -64,7 +64,10 @@ int db_begin_snapshot(struct db_conn *conn);
  * numbers the program formatted, never a value from a request: those go
  * through prepared statements. After a failure, db_rollback() ends it. */
 int db_read_snapshot(struct db_conn *conn, const char *reads);
-/* Reads what is left of the script, its end included. */
+/* The same reads inside the transaction that is open (or none): a batch of
+ * orders' parts in one round trip. */
+int db_script(struct db_conn *conn, const char *reads);
+/* Reads what is left of the script, a snapshot read's end included. */
 int db_script_end(struct db_conn *conn);
 int db_commit(struct db_conn *conn);
 /* Rolls back if a transaction is open; safe to call at any time. */

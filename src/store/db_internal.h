@@ -18,7 +18,8 @@ struct db_conn {
     bool admin;   /* no default database, multi-statement scripts allowed */
     bool broken;  /* the server went away: reconnect before the next use */
     bool in_tx;   /* a transaction is open */
-    bool script_more; /* a script's result is on the connection, not yet read */
+    bool script_more;    /* a script's result is on the connection, not yet read */
+    bool script_ends_tx; /* the script in flight ends with the transaction's end */
     MYSQL_STMT *stmts[DB_MAX_STMTS]; /* by struct db_sql slot */
 };
 

@@ -61,12 +61,15 @@ int store_feed_position_lock(struct db_conn *db, int64_t seller_id, enum feed_ki
     db_args_init(&a);
     arg_i64(&a, seller_id);
     arg_str(&a, feed_names[feed]);
-    if ((rc = db_exec(db, &q_position_make, &a, NULL)) < 0)
-        return rc;
     db_cols_init(&c);
     col_i64(&c, last_seq);
     col_i64(&c, acked_seq);
     rc = db_query_one(db, &q_position_lock, &a, &c);
+    /* A feed's first download or acknowledgement makes its position. */
+    if (rc == 0 && (rc = db_exec(db, &q_position_make, &a, NULL)) == 0)
+        rc = db_query_one(db, &q_position_lock, &a, &c);
+    if (rc == 0)
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
     return rc < 0 ? rc : 0;
 }
 
@@ -145,6 +148,28 @@ int store_feed_read(struct db_conn *db, int64_t seller_id, enum feed_kind feed, 
     }
     db_done(db, &q_read);
     return rc < 0 ? rc : 0;
+}
+
+DB_SQL(q_ack_forward,
+       "UPDATE feed_position SET acked_seq = ? "
+       "WHERE seller_party_id = ? AND feed = ? AND acked_seq < ? AND last_seq >= ?");
+
+int store_feed_ack_forward(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
+                           int64_t seq, bool *moved)
+{
+    struct db_args a;
+    unsigned long long n = 0;
+    int rc;
+
+    db_args_init(&a);
+    arg_i64(&a, seq);
+    arg_i64(&a, seller_id);
+    arg_str(&a, feed_names[feed]);
+    arg_i64(&a, seq);
+    arg_i64(&a, seq);
+    rc = db_exec(db, &q_ack_forward, &a, &n);
+    *moved = rc == 0 && n == 1;
+    return rc;
 }
 
 int store_feed_ack(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t seq)

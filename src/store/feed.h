@@ -5,6 +5,7 @@
 #ifndef EOS_STORE_FEED_H
 #define EOS_STORE_FEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,12 @@ int store_feed_number(struct db_conn *db, int64_t seller_id, enum feed_kind feed
  * object ids. */
 int store_feed_read(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t after,
                     size_t max, int64_t *seqs, int64_t *ids, size_t *count);
+
+/* On its own (autocommit): moves the acknowledged position forward to seq
+ * if seq is ahead of it and not past the last number handed out. *moved
+ * false: nothing changed (see store_feed_position_lock for why). */
+int store_feed_ack_forward(struct db_conn *db, int64_t seller_id, enum feed_kind feed,
+                           int64_t seq, bool *moved);
 
 /* Saves the acknowledged position (never moves it back). */
 int store_feed_ack(struct db_conn *db, int64_t seller_id, enum feed_kind feed, int64_t seq);

@@ -55,8 +55,9 @@ int store_order_set_status(struct db_conn *db, int64_t order_id, int32_t version
 int store_order_details(struct db_conn *db, struct order_view *v);
 
 /* The same for n orders at once (headers in views[i].h, any order): one
- * query per part for the whole batch, so a feed batch of 100 orders costs
- * six queries, not six hundred. */
+ * SELECT per part for the whole batch, sent together, so a feed batch of 100
+ * orders costs one round trip (two when some have change requests,
+ * shipments or invoices), not six hundred. */
 int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n);
 
 /* One whole order by id, within scope, on one consistent snapshot of its

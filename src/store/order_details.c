@@ -2,11 +2,15 @@
  * order_details.c - the parts of order views (lines, history, change
  * requests, shipments, invoices), loaded for a whole batch of orders at once.
  *
- * Each part is one query joined to a JSON list of the order ids; rows come
- * back with their order id and are handed to their views. One order
- * (GetOrderStatus) is a batch of one.
+ * Each part is one SELECT over the batch's order ids; rows come back with
+ * their order id and are handed to their views. The parts' SELECTs go as one
+ * read script (db_script): a feed batch of 100 orders costs one round trip
+ * for its lines and history and one more only if some of them have change
+ * requests, shipments or invoices. One order (GetOrderStatus) is a batch of
+ * one, read on a snapshot of its own with its header in the same script.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,11 +20,8 @@
 #include "store/order_internal.h"
 #include "store/stmt.h"
 
-/* Each part is a SELECT whose rows start with their order id, and its order.
- * A batch joins it to a JSON list of ids; one order's read script names the
- * id (FILTER_ONE). */
-#define IDS_JOIN(t) "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j ON " t ".order_id = j.id "
-
+/* Each part is a SELECT whose rows start with their order id, the table
+ * alias its order id is filtered on, and its order. */
 #define LINES_SELECT                                                                          \
     "SELECT l.order_id, l.line_no, l.product_id, l.sku, l.name, l.quantity, l.unit_price, "  \
     "l.list_price, l.line_amount, l.shipped_qty, l.returned_qty, "                           \
@@ -56,16 +57,8 @@
     "i.amount, i.paid_amount FROM invoice i "
 #define INVOICES_ORDER "ORDER BY i.order_id, i.invoice_id"
 
-DB_SQL(q_lines, LINES_SELECT IDS_JOIN("l") LINES_ORDER);
-DB_SQL(q_history, HISTORY_SELECT IDS_JOIN("h") HISTORY_ORDER);
-DB_SQL(q_changes, CHANGES_SELECT IDS_JOIN("c") CHANGES_ORDER);
-DB_SQL(q_change_lines, CHANGE_LINES_SELECT IDS_JOIN("c") CHANGE_LINES_ORDER);
-DB_SQL(q_shipments, SHIPMENTS_SELECT IDS_JOIN("s") SHIPMENTS_ORDER);
-DB_SQL(q_shipment_lines, SHIPMENT_LINES_SELECT IDS_JOIN("s") SHIPMENT_LINES_ORDER);
-DB_SQL(q_invoices, INVOICES_SELECT IDS_JOIN("i") INVOICES_ORDER);
-
-/* Appends one part's SELECT for one order to a read script. */
-static void part_script(struct jbuf *j, const char *select, const char *alias, int64_t order_id,
+/* Appends one part's SELECT for the orders ids ("1,2,3") to a read script. */
+static void part_script(struct jbuf *j, const char *select, const char *alias, const char *ids,
                         const char *order)
 {
     if (j->len)
@@ -73,20 +66,16 @@ static void part_script(struct jbuf *j, const char *select, const char *alias, i
     jbuf_raw(j, select);
     jbuf_raw(j, "WHERE ");
     jbuf_raw(j, alias);
-    jbuf_raw(j, ".order_id = ");
-    jbuf_i64(j, order_id);
-    jbuf_raw(j, " ");
+    jbuf_raw(j, ".order_id IN (");
+    jbuf_raw(j, ids);
+    jbuf_raw(j, ") ");
     jbuf_raw(j, order);
 }
 
-/* The batch: its views and where their parts' rows come from: prepared
- * queries given the ids as JSON, or (script) the result sets of one order's
- * read script, in the order the parts are loaded. */
+/* The batch: its views, whose parts are read from the script in flight. */
 struct batch {
     struct order_view *views;
     size_t n;
-    const char *ids_json;
-    bool script;
 };
 
 static struct order_view *view_of(const struct batch *b, int64_t order_id)
@@ -127,19 +116,6 @@ static int distribute(const struct batch *b, const char *rows, size_t nrows, siz
     return 0;
 }
 
-/* Runs q with the batch's ids and collects its rows. */
-static int rows_of(struct db_conn *db, const struct batch *b, struct db_sql *q, struct db_cols *c,
-                   const void *row, size_t size, void **rows, size_t *count)
-{
-    struct db_args a;
-
-    if (b->script)
-        return db_script_rows(db, c, row, size, rows, count);
-    db_args_init(&a);
-    arg_str(&a, b->ids_json);
-    return db_query_all(db, q, &a, c, row, size, rows, count);
-}
-
 struct line_row {
     int64_t order_id;
     struct order_line_view v;
@@ -169,7 +145,7 @@ static int load_lines(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.delivery_date, sizeof(row.v.delivery_date));
     col_qty(&c, &row.v.ordered_quantity);
     col_money(&c, &row.v.ordered_unit_price);
-    rc = rows_of(db, b, &q_lines, &c, &row, sizeof(row), &rows, &n);
+    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
     if (rc == 0)
         rc = distribute(b, rows, n, sizeof(row), offsetof(struct line_row, v), sizeof(row.v),
                         offsetof(struct order_view, lines), offsetof(struct order_view, line_count));
@@ -199,7 +175,7 @@ static int load_history(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.actor, sizeof(row.v.actor));
     col_str(&c, row.v.reason, sizeof(row.v.reason));
     col_i32(&c, &row.v.version);
-    rc = rows_of(db, b, &q_history, &c, &row, sizeof(row), &rows, &n);
+    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
     if (rc == 0)
         rc = distribute(b, rows, n, sizeof(row), offsetof(struct history_row, v), sizeof(row.v),
                         offsetof(struct order_view, history),
@@ -242,13 +218,13 @@ static int load_changes(struct db_conn *db, const struct batch *b)
     col_i64(&c, &row.v.decided_at);
     col_str(&c, row.v.decided_by, sizeof(row.v.decided_by));
     col_str(&c, row.v.decision_reason, sizeof(row.v.decision_reason));
-    rc = rows_of(db, b, &q_changes, &c, &row, sizeof(row), &rows, &n);
+    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
     if (rc == 0)
         rc = distribute(b, rows, n, sizeof(row), offsetof(struct change_row, v), sizeof(row.v),
                         offsetof(struct order_view, changes),
                         offsetof(struct order_view, change_count));
     free(rows);
-    if (rc < 0 || (n == 0 && !b->script)) /* a script has the lines' result set anyway */
+    if (rc < 0) /* the script has the lines' result set even when there are none */
         return rc;
     memset(&lrow, 0, sizeof(lrow));
     db_cols_init(&c);
@@ -260,7 +236,7 @@ static int load_changes(struct db_conn *db, const struct batch *b)
     col_money(&c, &lrow.v.unit_price);
     col_nullable(&c, &lrow.price_null);
     col_str(&c, lrow.v.delivery_date, sizeof(lrow.v.delivery_date));
-    rc = rows_of(db, b, &q_change_lines, &c, &lrow, sizeof(lrow), (void **)&lines, &nlines);
+    rc = db_script_rows(db, &c, &lrow, sizeof(lrow), (void **)&lines, &nlines);
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
         struct order_view *v = &b->views[i];
 
@@ -320,13 +296,13 @@ static int load_shipments(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.shipment_no, sizeof(row.v.shipment_no));
     col_str(&c, row.v.ship_date, sizeof(row.v.ship_date));
     col_money(&c, &row.v.amount);
-    rc = rows_of(db, b, &q_shipments, &c, &row, sizeof(row), &rows, &n);
+    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
     if (rc == 0)
         rc = distribute(b, rows, n, sizeof(row), offsetof(struct shipment_row, v), sizeof(row.v),
                         offsetof(struct order_view, shipments),
                         offsetof(struct order_view, shipment_count));
     free(rows);
-    if (rc < 0 || (n == 0 && !b->script))
+    if (rc < 0)
         return rc;
     memset(&lrow, 0, sizeof(lrow));
     db_cols_init(&c);
@@ -334,7 +310,7 @@ static int load_shipments(struct db_conn *db, const struct batch *b)
     col_i64(&c, &lrow.shipment_id);
     col_i32(&c, &lrow.v.line_no);
     col_qty(&c, &lrow.v.quantity);
-    rc = rows_of(db, b, &q_shipment_lines, &c, &lrow, sizeof(lrow), (void **)&lines, &nlines);
+    rc = db_script_rows(db, &c, &lrow, sizeof(lrow), (void **)&lines, &nlines);
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
         struct order_view *v = &b->views[i];
 
@@ -383,7 +359,7 @@ static int load_invoices(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.invoice_date, sizeof(row.v.invoice_date));
     col_money(&c, &row.v.amount);
     col_money(&c, &row.v.paid);
-    rc = rows_of(db, b, &q_invoices, &c, &row, sizeof(row), &rows, &n);
+    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
     if (rc == 0)
         rc = distribute(b, rows, n, sizeof(row), offsetof(struct invoice_row, v), sizeof(row.v),
                         offsetof(struct order_view, invoices),
@@ -425,45 +401,70 @@ static int load_parts(struct db_conn *db, const struct batch *b, struct parts p)
     return 0;
 }
 
-static void parts_script(struct jbuf *j, struct parts p, int64_t order_id)
+static void parts_script(struct jbuf *j, struct parts p, const char *ids)
 {
     if (p.changes) {
-        part_script(j, CHANGES_SELECT, "c", order_id, CHANGES_ORDER);
-        part_script(j, CHANGE_LINES_SELECT, "c", order_id, CHANGE_LINES_ORDER);
+        part_script(j, CHANGES_SELECT, "c", ids, CHANGES_ORDER);
+        part_script(j, CHANGE_LINES_SELECT, "c", ids, CHANGE_LINES_ORDER);
     }
     if (p.shipments) {
-        part_script(j, SHIPMENTS_SELECT, "s", order_id, SHIPMENTS_ORDER);
-        part_script(j, SHIPMENT_LINES_SELECT, "s", order_id, SHIPMENT_LINES_ORDER);
+        part_script(j, SHIPMENTS_SELECT, "s", ids, SHIPMENTS_ORDER);
+        part_script(j, SHIPMENT_LINES_SELECT, "s", ids, SHIPMENT_LINES_ORDER);
     }
     if (p.invoices)
-        part_script(j, INVOICES_SELECT, "i", order_id, INVOICES_ORDER);
+        part_script(j, INVOICES_SELECT, "i", ids, INVOICES_ORDER);
+}
+
+/* The views' order ids as "1,2,3" into ids. */
+static int ids_text(struct jbuf *ids, const struct order_view *views, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jbuf_raw(ids, ",");
+        jbuf_i64(ids, views[i].h.order_id);
+    }
+    return jbuf_failed(ids) ? eos_err_set(EOS_EINTERNAL, NULL, "out of memory") : 0;
 }
 
 int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n)
 {
-    struct batch b = {views, n, NULL, false};
-    struct jbuf j;
+    struct batch b = {views, n};
+    struct parts p;
+    struct jbuf ids, j;
     int rc;
 
     if (n == 0)
         return 0;
+    jbuf_init(&ids);
     jbuf_init(&j);
-    jbuf_raw(&j, "[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            jbuf_raw(&j, ",");
-        jbuf_i64(&j, views[i].h.order_id);
-    }
-    jbuf_raw(&j, "]");
+    if ((rc = ids_text(&ids, views, n)) < 0)
+        goto out;
+    part_script(&j, LINES_SELECT, "l", ids.data, LINES_ORDER);
+    part_script(&j, HISTORY_SELECT, "h", ids.data, HISTORY_ORDER);
     if (jbuf_failed(&j)) {
         rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
         goto out;
     }
-    b.ids_json = j.data;
-    if ((rc = load_lines(db, &b)) == 0 && (rc = load_history(db, &b)) == 0)
-        rc = load_parts(db, &b, parts_of(views, n));
-out:
+    if ((rc = db_script(db, j.data)) < 0 || (rc = load_lines(db, &b)) < 0 ||
+        (rc = load_history(db, &b)) < 0 || (rc = db_script_end(db)) < 0)
+        goto out;
+    p = parts_of(views, n);
+    if (!p.changes && !p.shipments && !p.invoices)
+        goto out;
     jbuf_free(&j);
+    jbuf_init(&j);
+    parts_script(&j, p, ids.data);
+    if (jbuf_failed(&j)) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    if ((rc = db_script(db, j.data)) == 0 && (rc = load_parts(db, &b, p)) == 0)
+        rc = db_script_end(db);
+out:
+    if (rc < 0)
+        (void)db_script_end(db); /* what a failed script left unread */
+    jbuf_free(&j);
+    jbuf_free(&ids);
     return rc;
 }
 
@@ -477,12 +478,15 @@ int store_order_details(struct db_conn *db, struct order_view *v)
 static int read_script(struct jbuf *j, const struct party_scope *scope, int64_t order_id,
                        struct parts p)
 {
+    char id[24];
+
+    snprintf(id, sizeof(id), "%lld", (long long)order_id);
     jbuf_free(j);
     jbuf_init(j);
     order_header_script(j, scope, order_id);
-    part_script(j, LINES_SELECT, "l", order_id, LINES_ORDER);
-    part_script(j, HISTORY_SELECT, "h", order_id, HISTORY_ORDER);
-    parts_script(j, p, order_id);
+    part_script(j, LINES_SELECT, "l", id, LINES_ORDER);
+    part_script(j, HISTORY_SELECT, "h", id, HISTORY_ORDER);
+    parts_script(j, p, id);
     return jbuf_failed(j) ? eos_err_set(EOS_EINTERNAL, NULL, "out of memory") : 0;
 }
 
@@ -495,7 +499,7 @@ static int read_script(struct jbuf *j, const struct party_scope *scope, int64_t 
 int store_order_read(struct db_conn *db, const struct party_scope *scope, int64_t order_id,
                      struct order_view *out)
 {
-    struct batch b = {out, 1, NULL, true};
+    struct batch b = {out, 1};
     struct parts want = {false, false, false}, have;
     struct jbuf j;
     int rc;

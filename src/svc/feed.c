@@ -77,7 +77,19 @@ int svc_feed_ack(struct svc_ctx *ctx, int64_t seller_id, enum feed_kind kind, in
                  int64_t *acked)
 {
     struct ack_job job = {seller_id, kind, seq, acked};
+    bool moved = false;
+    int rc;
 
+    /* The usual acknowledgement moves the position forward: one statement,
+     * no transaction. Anything else (again, a cursor never handed out, the
+     * feed's first) is told apart under the position's lock. */
+    rc = store_feed_ack_forward(ctx->db, seller_id, kind, seq, &moved);
+    if (rc < 0 && rc != EOS_ERETRY)
+        return rc;
+    if (moved) {
+        *acked = seq;
+        return 0;
+    }
     return svc_run_tx(ctx, ack_tx, &job);
 }
 
