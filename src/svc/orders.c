@@ -154,20 +154,34 @@ static int answer_duplicate(struct svc_ctx *ctx, struct submit_job *job,
     return rc;
 }
 
+/* When buyerOrderNo is taken: 1 with the first order's answer in job->out,
+ * < 0 with its conflict; 0 when the number is new. */
+static int duplicate_of(struct svc_ctx *ctx, struct submit_job *job)
+{
+    struct party_scope scope = {ctx->who->party_id, 0};
+    struct order_header h;
+    int rc = store_order_header_by_no(ctx->db, &scope, ctx->who->party_id,
+                                      job->d->buyer_order_no, false, &h);
+
+    if (rc <= 0)
+        return rc;
+    rc = answer_duplicate(ctx, job, &h);
+    return rc < 0 ? rc : 1;
+}
+
 static int submit_tx(struct svc_ctx *ctx, void *arg)
 {
     struct submit_job *job = arg;
     const struct order_draft *d = job->d;
     const struct principal *who = ctx->who;
     struct submit_result *out = job->out;
-    struct party_scope scope = {who->party_id, 0};
     struct account_row acct;
     struct credit_position pos;
     struct order_header h;
     struct jbuf j;
     bool ambiguous = false;
     money_t total = 0;
-    int rc;
+    int rc, dup;
 
     out->stored = false;
     out->duplicate = false;
@@ -183,25 +197,31 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
     if (rc == 0)
         return eos_err_set(EOS_ENOTFOUND, "sellerCode", "no account with seller %s",
                            str_empty(d->seller_code) ? "(none)" : d->seller_code);
-    rc = store_order_header_by_no(ctx->db, &scope, who->party_id, d->buyer_order_no, false, &h);
-    if (rc < 0)
-        return rc;
-    if (rc == 1)
-        return answer_duplicate(ctx, job, &h);
+    /* A number already used answers its first order (or a conflict) whatever
+     * the checks below would say now. It is looked up only when it matters:
+     * when a check fails, for a validation, and when the insert finds the
+     * number taken; a new order, the usual case, costs no lookup. */
+    rc = 0;
     if (d->currency[0] != '\0' && strcmp(d->currency, acct.currency) != 0)
-        return eos_err_set(EOS_EINVALID, "currency", "the account with %s is kept in %s, not %s",
-                           acct.seller_code, acct.currency, d->currency);
-    rc = store_line_prices(ctx->db, acct.seller_id, who->party_id, job->skus_json, d->line_count,
-                           job->prices, job->product_ids, job->names);
+        rc = eos_err_set(EOS_EINVALID, "currency", "the account with %s is kept in %s, not %s",
+                         acct.seller_code, acct.currency, d->currency);
+    if (rc == 0)
+        rc = store_line_prices(ctx->db, acct.seller_id, who->party_id, job->skus_json,
+                               d->line_count, job->prices, job->product_ids, job->names);
+    if (rc == 0)
+        rc = order_price_lines(d, job->prices, job->priced, &total);
+    if (rc == 0) {
+        pos.has_limit = acct.has_limit;
+        pos.limit = acct.credit_limit;
+        pos.open_orders = acct.open_orders;
+        pos.receivable = acct.receivable;
+        rc = order_credit_check(&pos, total);
+    }
+    if ((rc < 0 && eos_err_is_client(rc)) || (rc == 0 && d->validate_only)) {
+        if ((dup = duplicate_of(ctx, job)) != 0)
+            return dup < 0 ? dup : 0;
+    }
     if (rc < 0)
-        return rc;
-    if ((rc = order_price_lines(d, job->prices, job->priced, &total)) < 0)
-        return rc;
-    pos.has_limit = acct.has_limit;
-    pos.limit = acct.credit_limit;
-    pos.open_orders = acct.open_orders;
-    pos.receivable = acct.receivable;
-    if ((rc = order_credit_check(&pos, total)) < 0)
         return rc;
 
     str_copy(out->currency, sizeof(out->currency), acct.currency);
@@ -229,8 +249,13 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
     h.total = total;
     memcpy(h.content_hash, job->hash, sizeof(job->hash));
     rc = store_order_insert(ctx->db, &h, who->user_id);
-    if (rc == EOS_EDUPKEY)
-        return EOS_ERETRY; /* a racing twin committed first: run again, answer duplicate */
+    if (rc == EOS_EDUPKEY) {
+        /* Taken: by an earlier order, or by a twin that committed while this
+         * insert waited for its key. */
+        if ((dup = duplicate_of(ctx, job)) != 0)
+            return dup < 0 ? dup : 0;
+        return EOS_ERETRY;
+    }
     if (rc < 0)
         return rc;
     jbuf_init(&j);

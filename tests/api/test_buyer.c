@@ -1409,6 +1409,45 @@ static void test_buyer__credit_exactly_at_the_limit_passes_a_cent_over_fails(voi
     }
 }
 
+/* A number already used answers its first order even when the order could
+ * not be placed now: the same order again (with nothing stored), or another
+ * order under that number (DUPLICATE_CONFLICT), not the credit refusal its
+ * checks would give. */
+static void test_buyer__a_replay_is_answered_when_its_checks_would_now_fail(void)
+{
+    struct order_in o, other;
+    struct eos__SubmitOrderResult r;
+    struct _eos__CancelOrderResponse c;
+    struct account acct;
+    struct counts before;
+    int64_t headroom, cents, id;
+
+    fresh_client();
+    CU_ASSERT_EQUAL_FATAL(account_of("BUY002", &acct), 0);
+    headroom = acct.limit - acct.open - acct.receivable;
+    CU_ASSERT_FATAL(headroom > 2 * 1000000);
+    cents = headroom / 100 - 10000; /* all but 100.00: a second one would not fit */
+    order_of_amount(&o, "replay-credit", cents);
+    o.req.validateOnly = NULL;
+    id = SUBMIT_OK("buyer2", &o);
+    CU_ASSERT_TRUE_FATAL(id > 0);
+    counts_take(&before);
+    order_of_amount(&other, "replay-credit-new", cents);
+    SUBMIT_REFUSED("buyer2", &other, "CREDIT_LIMIT_EXCEEDED", NULL);
+    EXPECT_OK(submit("buyer2", &o, &r));
+    CU_ASSERT_EQUAL(r.duplicate, xsd__boolean__true_);
+    CU_ASSERT_TRUE(r.orderId && *r.orderId == id);
+    order_validate_only(&o);
+    EXPECT_OK(submit("buyer2", &o, &r));
+    CU_ASSERT_EQUAL(r.duplicate, xsd__boolean__true_);
+    o.req.validateOnly = NULL;
+    snprintf(o.qty[0], sizeof(o.qty[0]), "%s", "0.001"); /* other content */
+    submit("buyer2", &o, &r);
+    EXPECT_FAULT("DUPLICATE_CONFLICT", "buyerOrderNo");
+    EXPECT_UNCHANGED(&before);
+    EXPECT_OK(cancel("buyer2", id, NULL, NULL, &c)); /* the headroom back */
+}
+
 /* ------------------------------------------------------------ GetOrderStatus */
 
 static void test_buyer__status_by_id_is_the_full_report(void)
@@ -2088,6 +2127,8 @@ int main(void)
          test_buyer__submit_is_forbidden_to_a_seller},
         {"test_buyer__credit_limit_exceeded_is_refused",
          test_buyer__credit_limit_exceeded_is_refused},
+        {"test_buyer__a_replay_is_answered_when_its_checks_would_now_fail",
+         test_buyer__a_replay_is_answered_when_its_checks_would_now_fail},
         {"test_buyer__credit_exactly_at_the_limit_passes_a_cent_over_fails",
          test_buyer__credit_exactly_at_the_limit_passes_a_cent_over_fails},
         {"test_buyer__status_by_id_is_the_full_report",
