@@ -161,6 +161,9 @@ void reqbuf_next(struct reqbuf *rb)
 
     if (keep > 0)
         memmove(rb->data, rb->data + rb->end, keep);
+    /* The next request's first bytes came with the latest read, not with
+     * this request's first: its transfer timeout starts there. */
+    rb->first_byte = rb->last_byte;
     rb->len = keep;
     rb->off = rb->end = 0;
     rb->ready = rb->handover = rb->continue_sent = false;
