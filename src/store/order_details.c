@@ -18,6 +18,7 @@
 #include "base/jbuf.h"
 #include "store/order.h"
 #include "store/order_internal.h"
+#include "store/rows.h"
 #include "store/stmt.h"
 
 /* Each part is a SELECT whose rows start with their order id, the table
@@ -78,42 +79,16 @@ struct batch {
     size_t n;
 };
 
-static struct order_view *view_of(const struct batch *b, int64_t order_id)
-{
-    for (size_t i = 0; i < b->n; i++)
-        if (b->views[i].h.order_id == order_id)
-            return &b->views[i];
-    return NULL;
-}
-
 /* Hands rows (each starting with an int64 order id, payload at `off`) to the
- * views: the array at offset `arr` of struct order_view and its count at
- * `cnt`. Rows arrive grouped by order id. */
-static int distribute(const struct batch *b, const char *rows, size_t nrows, size_t row_size,
+ * batch's views: the array at offset `arr` of struct order_view and its
+ * count at `cnt`. */
+static int distribute(const struct batch *b, const void *rows, size_t nrows, size_t row_size,
                       size_t off, size_t payload, size_t arr, size_t cnt)
 {
-    size_t i = 0;
+    struct view_set set = {b->views, b->n, sizeof(struct order_view),
+                           offsetof(struct order_view, h.order_id)};
 
-    while (i < nrows) {
-        int64_t id = *(const int64_t *)(const void *)(rows + i * row_size);
-        struct order_view *v = view_of(b, id);
-        size_t k = i;
-        char *items;
-
-        while (k < nrows && *(const int64_t *)(const void *)(rows + k * row_size) == id)
-            k++;
-        if (v) {
-            items = malloc((k - i) * payload);
-            if (!items)
-                return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-            for (size_t r = i; r < k; r++)
-                memcpy(items + (r - i) * payload, rows + r * row_size + off, payload);
-            *(void **)(void *)((char *)v + arr) = items;
-            *(size_t *)(void *)((char *)v + cnt) = k - i;
-        }
-        i = k;
-    }
-    return 0;
+    return rows_distribute(&set, rows, nrows, row_size, off, payload, arr, cnt);
 }
 
 struct line_row {

@@ -5,8 +5,13 @@
 
 #include <string.h>
 
+#include <stddef.h>
+#include <stdlib.h>
+
 #include "base/err.h"
+#include "base/jbuf.h"
 #include "base/str.h"
+#include "store/rows.h"
 #include "store/stmt.h"
 
 #define RETURN_COLS_CODES(codes)                                                              \
@@ -28,15 +33,11 @@
 #define RETURN_SCOPE                                                                          \
     "(? = 0 OR r.buyer_party_id = ?) AND (? = 0 OR r.seller_party_id = ?) "
 
-struct return_binding {
-    struct db_cols cols;
-    char status[12];
-};
+/* A header's columns into h, its status as text into status (RETURN_STATUS_BUF). */
+#define RETURN_STATUS_BUF 12
 
-static void bind_return(struct return_binding *rb, struct return_header *h)
+static void bind_return(struct db_cols *c, struct return_header *h, char *status)
 {
-    struct db_cols *c = &rb->cols;
-
     memset(h, 0, sizeof(*h));
     db_cols_init(c);
     col_i64(c, &h->return_id);
@@ -46,7 +47,7 @@ static void bind_return(struct return_binding *rb, struct return_header *h)
     col_str(c, h->buyer_return_no, sizeof(h->buyer_return_no));
     col_str(c, h->seller_code, sizeof(h->seller_code));
     col_str(c, h->buyer_code, sizeof(h->buyer_code));
-    col_str(c, rb->status, sizeof(rb->status));
+    col_str(c, status, RETURN_STATUS_BUF);
     col_i32(c, &h->version);
     col_str(c, h->currency, sizeof(h->currency));
     col_money(c, &h->total);
@@ -54,6 +55,17 @@ static void bind_return(struct return_binding *rb, struct return_header *h)
     col_bin(c, h->content_hash, sizeof(h->content_hash));
     col_i64(c, &h->created_at);
     col_i64(c, &h->updated_at);
+}
+
+/* After a fetch: the status text into the enum. */
+static int finish_return(struct return_header *h, const char *status)
+{
+    int s = return_status_parse(status);
+
+    if (s < 0)
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    h->status = (enum return_status)s;
+    return 0;
 }
 
 static void scope_args(struct db_args *a, const struct party_scope *scope)
@@ -67,18 +79,15 @@ static void scope_args(struct db_args *a, const struct party_scope *scope)
 static int one_return(struct db_conn *db, struct db_sql *q, struct db_args *a,
                       struct return_header *out)
 {
-    struct return_binding rb;
-    int s, rc;
+    char status[RETURN_STATUS_BUF];
+    struct db_cols c;
+    int rc;
 
-    bind_return(&rb, out);
-    rc = db_query_one(db, q, a, &rb.cols);
-    if (rc != 1)
-        return rc;
-    s = return_status_parse(rb.status);
-    if (s < 0)
-        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
-    out->status = (enum return_status)s;
-    return 1;
+    bind_return(&c, out, status);
+    rc = db_query_one(db, q, a, &c);
+    if (rc == 1 && finish_return(out, status) < 0)
+        return eos_err_code();
+    return rc;
 }
 
 DB_SQL(q_return, "SELECT " RETURN_COLS RETURN_FROM "WHERE r.return_id = ? AND " RETURN_SCOPE);
@@ -112,47 +121,181 @@ int store_return_header_by_no(struct db_conn *db, const struct party_scope *scop
     return one_return(db, lock ? &q_return_no_lock : &q_return_no, &a, out);
 }
 
-DB_SQL(q_lines,
-       "SELECT line_no, sku, quantity, unit_price, list_return_price, line_amount, "
-       "COALESCE(reason, '') FROM return_line WHERE return_id = ? ORDER BY line_no");
-DB_SQL(q_history,
-       "SELECT TIMESTAMPDIFF(SECOND, '1970-01-01', at), COALESCE(from_status, ''), to_status, "
-       "actor, COALESCE(reason, ''), version FROM return_history WHERE return_id = ? "
-       "ORDER BY version, history_id");
+/* The parts of a return view, for a batch of returns: rows start with their
+ * return id. */
+#define LINES_SELECT                                                                          \
+    "SELECT return_id, line_no, sku, quantity, unit_price, list_return_price, line_amount, "  \
+    "COALESCE(reason, '') FROM return_line "
+#define LINES_ORDER "ORDER BY return_id, line_no"
+#define HISTORY_SELECT                                                                        \
+    "SELECT return_id, TIMESTAMPDIFF(SECOND, '1970-01-01', at), COALESCE(from_status, ''), "  \
+    "to_status, actor, COALESCE(reason, ''), version FROM return_history "
+#define HISTORY_ORDER "ORDER BY return_id, version, history_id"
+
+struct line_row {
+    int64_t return_id;
+    struct return_line_view v;
+};
+
+struct history_row {
+    int64_t return_id;
+    struct history_view v;
+};
+
+struct header_row {
+    struct return_header h;
+    char status[RETURN_STATUS_BUF];
+};
+
+/* Appends "SELECT ... WHERE <column> IN (ids) ORDER BY ..." to a script. */
+static void select_in(struct jbuf *j, const char *select, const char *column, const char *ids,
+                      const char *order)
+{
+    if (j->len)
+        jbuf_raw(j, "; ");
+    jbuf_raw(j, select);
+    jbuf_raw(j, "WHERE ");
+    jbuf_raw(j, column);
+    jbuf_raw(j, " IN (");
+    jbuf_raw(j, ids);
+    jbuf_raw(j, ") ");
+    jbuf_raw(j, order);
+}
+
+/* The headers' result set into the views of their ids. */
+static int take_headers(struct db_conn *db, const struct view_set *set, size_t *found)
+{
+    struct header_row row, *rows = NULL;
+    struct db_cols c;
+    size_t n = 0;
+    int rc;
+
+    bind_return(&c, &row.h, row.status);
+    rc = db_script_rows(db, &c, &row, sizeof(row), (void **)&rows, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct return_view *v = view_find(set, rows[i].h.return_id);
+
+        if (v && (rc = finish_return(&rows[i].h, rows[i].status)) == 0) {
+            v->h = rows[i].h;
+            (*found)++;
+        }
+    }
+    free(rows);
+    return rc;
+}
+
+static int take_lines(struct db_conn *db, const struct view_set *set)
+{
+    struct line_row row, *rows = NULL;
+    struct db_cols c;
+    size_t n = 0;
+    int rc;
+
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_i64(&c, &row.return_id);
+    col_i32(&c, &row.v.line_no);
+    col_str(&c, row.v.sku, sizeof(row.v.sku));
+    col_qty(&c, &row.v.quantity);
+    col_money(&c, &row.v.unit_price);
+    col_money(&c, &row.v.reference_price);
+    col_money(&c, &row.v.line_amount);
+    col_str(&c, row.v.reason, sizeof(row.v.reason));
+    rc = db_script_rows(db, &c, &row, sizeof(row), (void **)&rows, &n);
+    if (rc == 0)
+        rc = rows_distribute(set, rows, n, sizeof(row), offsetof(struct line_row, v),
+                             sizeof(row.v), offsetof(struct return_view, lines),
+                             offsetof(struct return_view, line_count));
+    free(rows);
+    return rc;
+}
+
+static int take_history(struct db_conn *db, const struct view_set *set)
+{
+    struct history_row row, *rows = NULL;
+    struct db_cols c;
+    size_t n = 0;
+    int rc;
+
+    memset(&row, 0, sizeof(row));
+    db_cols_init(&c);
+    col_i64(&c, &row.return_id);
+    col_i64(&c, &row.v.at);
+    col_str(&c, row.v.from_status, sizeof(row.v.from_status));
+    col_str(&c, row.v.to_status, sizeof(row.v.to_status));
+    col_str(&c, row.v.actor, sizeof(row.v.actor));
+    col_str(&c, row.v.reason, sizeof(row.v.reason));
+    col_i32(&c, &row.v.version);
+    rc = db_script_rows(db, &c, &row, sizeof(row), (void **)&rows, &n);
+    if (rc == 0)
+        rc = rows_distribute(set, rows, n, sizeof(row), offsetof(struct history_row, v),
+                             sizeof(row.v), offsetof(struct return_view, history),
+                             offsetof(struct return_view, history_count));
+    free(rows);
+    return rc;
+}
+
+/* A batch of returns in one round trip (one script): with scope, their
+ * headers first, by ids[i] within it, into views[i].h; then the lines and
+ * history of every view. */
+static int read_batch(struct db_conn *db, const struct party_scope *scope, const int64_t *ids,
+                      struct return_view *views, size_t n, size_t *found)
+{
+    struct view_set set = {views, n, sizeof(*views), offsetof(struct return_view, h.return_id)};
+    struct jbuf list, j;
+    int rc;
+
+    jbuf_init(&list);
+    jbuf_init(&j);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jbuf_raw(&list, ",");
+        jbuf_i64(&list, ids ? ids[i] : views[i].h.return_id);
+    }
+    if (scope) {
+        jbuf_raw(&j, "SELECT " RETURN_COLS RETURN_FROM "WHERE r.return_id IN (");
+        jbuf_raw(&j, list.data ? list.data : "");
+        jbuf_raw(&j, ")");
+        if (scope->buyer_id) {
+            jbuf_raw(&j, " AND r.buyer_party_id = ");
+            jbuf_i64(&j, scope->buyer_id);
+        }
+        if (scope->seller_id) {
+            jbuf_raw(&j, " AND r.seller_party_id = ");
+            jbuf_i64(&j, scope->seller_id);
+        }
+    }
+    select_in(&j, LINES_SELECT, "return_id", list.data, LINES_ORDER);
+    select_in(&j, HISTORY_SELECT, "return_id", list.data, HISTORY_ORDER);
+    if (jbuf_failed(&list) || jbuf_failed(&j)) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    if (ids)
+        for (size_t i = 0; i < n; i++)
+            views[i].h.return_id = ids[i]; /* where the headers go, until read */
+    if ((rc = db_script(db, j.data)) < 0 || (scope && (rc = take_headers(db, &set, found)) < 0) ||
+        (rc = take_lines(db, &set)) < 0 || (rc = take_history(db, &set)) < 0)
+        goto out;
+    rc = db_script_end(db);
+out:
+    if (rc < 0)
+        (void)db_script_end(db);
+    jbuf_free(&j);
+    jbuf_free(&list);
+    return rc;
+}
 
 int store_return_details(struct db_conn *db, struct return_view *v)
 {
-    struct return_line_view line;
-    struct history_view hist;
-    struct db_args a;
-    struct db_cols c;
-    int rc;
+    return read_batch(db, NULL, NULL, v, 1, NULL);
+}
 
-    memset(&line, 0, sizeof(line));
-    db_args_init(&a);
-    arg_i64(&a, v->h.return_id);
-    db_cols_init(&c);
-    col_i32(&c, &line.line_no);
-    col_str(&c, line.sku, sizeof(line.sku));
-    col_qty(&c, &line.quantity);
-    col_money(&c, &line.unit_price);
-    col_money(&c, &line.reference_price);
-    col_money(&c, &line.line_amount);
-    col_str(&c, line.reason, sizeof(line.reason));
-    rc = db_query_all(db, &q_lines, &a, &c, &line, sizeof(line), (void **)&v->lines,
-                      &v->line_count);
-    if (rc < 0)
-        return rc;
-    memset(&hist, 0, sizeof(hist));
-    db_cols_init(&c);
-    col_i64(&c, &hist.at);
-    col_str(&c, hist.from_status, sizeof(hist.from_status));
-    col_str(&c, hist.to_status, sizeof(hist.to_status));
-    col_str(&c, hist.actor, sizeof(hist.actor));
-    col_str(&c, hist.reason, sizeof(hist.reason));
-    col_i32(&c, &hist.version);
-    return db_query_all(db, &q_history, &a, &c, &hist, sizeof(hist), (void **)&v->history,
-                        &v->history_count);
+int store_returns_read(struct db_conn *db, const struct party_scope *scope, const int64_t *ids,
+                       size_t n, struct return_view *views, size_t *found)
+{
+    *found = 0;
+    return n ? read_batch(db, scope, ids, views, n, found) : 0;
 }
 
 DB_SQL(q_insert,

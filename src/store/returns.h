@@ -23,6 +23,12 @@ int store_return_header_by_no(struct db_conn *db, const struct party_scope *scop
 /* Lines and history of the return whose header is in v->h. */
 int store_return_details(struct db_conn *db, struct return_view *v);
 
+/* Returns by id within scope, whole, in one round trip: views[i] for ids[i]
+ * (a missing one keeps only its id in h.return_id, status 0, no lines);
+ * *found is how many exist. Views are freed with return_view_clear(). */
+int store_returns_read(struct db_conn *db, const struct party_scope *scope, const int64_t *ids,
+                       size_t n, struct return_view *views, size_t *found);
+
 /* Inserts a REQUESTED return (version 1) with its lines, from a JSON array of
  * {n, sku, q, u, r, a, why}; h->return_id is set. EOS_EDUPKEY when the
  * buyer's number exists. */

@@ -306,6 +306,7 @@ static int load_returns(struct svc_ctx *ctx, int64_t seller_id, const int64_t *i
 {
     struct return_batch *out = arg;
     struct party_scope scope = {0, seller_id};
+    size_t found = 0;
     int rc;
 
     return_batch_clear(out);
@@ -314,19 +315,11 @@ static int load_returns(struct svc_ctx *ctx, int64_t seller_id, const int64_t *i
     out->returns = calloc(n, sizeof(*out->returns));
     if (!out->returns)
         return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        struct return_view *v = &out->returns[i];
-
-        out->count = i + 1;
-        rc = store_return_header(ctx->db, &scope, ids[i], false, &v->h);
-        if (rc == 1)
-            rc = load_view(ctx, v);
-        else if (rc == 0)
-            rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
+    out->count = n;
+    rc = store_returns_read(ctx->db, &scope, ids, n, out->returns, &found);
+    if (rc == 0 && found != n) /* the feed names only returns of its seller */
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    return rc;
 }
 
 int svc_download_returns(struct svc_ctx *ctx, const char *cursor, int max,

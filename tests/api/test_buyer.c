@@ -174,6 +174,9 @@ DB_SQL(q_count_feed, "SELECT COUNT(*) FROM feed_entry WHERE feed = 'ORDER' AND o
 DB_SQL(q_count_buyer,
        "SELECT COUNT(*) FROM purchase_order o JOIN party b ON b.party_id = o.buyer_party_id "
        "WHERE b.code = ?");
+DB_SQL(q_count_seller,
+       "SELECT COUNT(*) FROM purchase_order o JOIN party s ON s.party_id = o.seller_party_id "
+       "WHERE s.code = ?");
 DB_SQL(q_count_buyer_status,
        "SELECT COUNT(*) FROM purchase_order o JOIN party b ON b.party_id = o.buyer_party_id "
        "WHERE b.code = ? AND o.status = ?");
@@ -1798,8 +1801,8 @@ static void test_buyer__list_shows_only_the_callers_orders(void)
         CU_ASSERT_STRING_EQUAL(test_nz(resp.orderSummary[i].buyerCode), "BUY001");
     in.buyer_code = NULL;
     EXPECT_OK(list_orders("acme-erp", &in, &resp));
-    CU_ASSERT_EQUAL(resp.total, count_str(&q_count_buyer, "BUY001", NULL) +
-                                    count_str(&q_count_buyer, "BUY002", NULL));
+    /* Every order of the seller's, whichever buyer (other suites add buyers). */
+    CU_ASSERT_EQUAL(resp.total, count_str(&q_count_seller, "ACME", NULL));
     in.buyer_code = "NOSUCHBUYER";
     list_orders("acme-erp", &in, &resp);
     EXPECT_FAULT("NOT_FOUND", NULL);

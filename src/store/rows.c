@@ -1,0 +1,56 @@
+/*
+ * rows.c - handing the rows of a batch read to their views.
+ */
+#include "store/rows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+
+static int64_t id_at(const void *p)
+{
+    int64_t id;
+
+    memcpy(&id, p, sizeof(id));
+    return id;
+}
+
+void *view_find(const struct view_set *set, int64_t id)
+{
+    char *v = set->views;
+
+    for (size_t i = 0; i < set->n; i++, v += set->size)
+        if (id_at(v + set->id_off) == id)
+            return v;
+    return NULL;
+}
+
+int rows_distribute(const struct view_set *set, const void *rows, size_t nrows, size_t row_size,
+                    size_t off, size_t payload, size_t arr, size_t cnt)
+{
+    const char *r = rows;
+    size_t i = 0;
+
+    while (i < nrows) {
+        int64_t id = id_at(r + i * row_size);
+        char *v = view_find(set, id);
+        size_t k = i;
+        char *items;
+
+        while (k < nrows && id_at(r + k * row_size) == id)
+            k++;
+        if (v) {
+            size_t count = k - i;
+
+            if (!(items = malloc(count * payload)))
+                return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+            for (size_t j = 0; j < count; j++)
+                memcpy(items + j * payload, r + (i + j) * row_size + off, payload);
+            memcpy(v + arr, &items, sizeof(items));
+            memcpy(v + cnt, &count, sizeof(count));
+        }
+        i = k;
+    }
+    return 0;
+}

@@ -1,0 +1,35 @@
+/*
+ * rows.h - handing the rows of a batch read to the views they belong to.
+ *
+ * A batch read (order_details.c, returns.c) asks for one part of many
+ * objects at once: the rows come back ordered by their object's id, each row
+ * a struct whose first member is that int64 id, followed by the part's own
+ * struct (the payload). Each view gets a new array of its payloads.
+ */
+#ifndef EOS_STORE_ROWS_H
+#define EOS_STORE_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The views of a batch: n structs of `size` bytes, each with its int64 id
+ * `id_off` bytes in. */
+struct view_set {
+    void *views;
+    size_t n;
+    size_t size;
+    size_t id_off;
+};
+
+/* Copies the payload (payload bytes, `off` bytes into each row of row_size)
+ * of each view's rows into a new array (caller's, freed with the view),
+ * stored `arr` bytes into the view, with its count (size_t) `cnt` bytes in.
+ * Rows of an id no view has are dropped. 0, or < 0 out of memory (the views
+ * keep what was handed so far). */
+int rows_distribute(const struct view_set *set, const void *rows, size_t nrows, size_t row_size,
+                    size_t off, size_t payload, size_t arr, size_t cnt);
+
+/* The view with this id, or NULL. */
+void *view_find(const struct view_set *set, int64_t id);
+
+#endif
