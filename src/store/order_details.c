@@ -58,21 +58,6 @@
     "i.amount, i.paid_amount FROM invoice i "
 #define INVOICES_ORDER "ORDER BY i.order_id, i.invoice_id"
 
-/* Appends one part's SELECT for the orders ids ("1,2,3") to a read script. */
-static void part_script(struct jbuf *j, const char *select, const char *alias, const char *ids,
-                        const char *order)
-{
-    if (j->len)
-        jbuf_raw(j, "; ");
-    jbuf_raw(j, select);
-    jbuf_raw(j, "WHERE ");
-    jbuf_raw(j, alias);
-    jbuf_raw(j, ".order_id IN (");
-    jbuf_raw(j, ids);
-    jbuf_raw(j, ") ");
-    jbuf_raw(j, order);
-}
-
 /* The batch: its views, whose parts are read from the script in flight. */
 struct batch {
     struct order_view *views;
@@ -144,12 +129,7 @@ static int load_history(struct db_conn *db, const struct batch *b)
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
     col_i64(&c, &row.order_id);
-    col_i64(&c, &row.v.at);
-    col_str(&c, row.v.from_status, sizeof(row.v.from_status));
-    col_str(&c, row.v.to_status, sizeof(row.v.to_status));
-    col_str(&c, row.v.actor, sizeof(row.v.actor));
-    col_str(&c, row.v.reason, sizeof(row.v.reason));
-    col_i32(&c, &row.v.version);
+    cols_history(&c, &row.v);
     rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
     if (rc == 0)
         rc = distribute(b, rows, n, sizeof(row), offsetof(struct history_row, v), sizeof(row.v),
@@ -379,15 +359,15 @@ static int load_parts(struct db_conn *db, const struct batch *b, struct parts p)
 static void parts_script(struct jbuf *j, struct parts p, const char *ids)
 {
     if (p.changes) {
-        part_script(j, CHANGES_SELECT, "c", ids, CHANGES_ORDER);
-        part_script(j, CHANGE_LINES_SELECT, "c", ids, CHANGE_LINES_ORDER);
+        script_select_in(j, CHANGES_SELECT, "c.order_id", ids, CHANGES_ORDER);
+        script_select_in(j, CHANGE_LINES_SELECT, "c.order_id", ids, CHANGE_LINES_ORDER);
     }
     if (p.shipments) {
-        part_script(j, SHIPMENTS_SELECT, "s", ids, SHIPMENTS_ORDER);
-        part_script(j, SHIPMENT_LINES_SELECT, "s", ids, SHIPMENT_LINES_ORDER);
+        script_select_in(j, SHIPMENTS_SELECT, "s.order_id", ids, SHIPMENTS_ORDER);
+        script_select_in(j, SHIPMENT_LINES_SELECT, "s.order_id", ids, SHIPMENT_LINES_ORDER);
     }
     if (p.invoices)
-        part_script(j, INVOICES_SELECT, "i", ids, INVOICES_ORDER);
+        script_select_in(j, INVOICES_SELECT, "i.order_id", ids, INVOICES_ORDER);
 }
 
 /* The views' order ids as "1,2,3" into ids. */
@@ -414,8 +394,8 @@ int store_order_details_many(struct db_conn *db, struct order_view *views, size_
     jbuf_init(&j);
     if ((rc = ids_text(&ids, views, n)) < 0)
         goto out;
-    part_script(&j, LINES_SELECT, "l", ids.data, LINES_ORDER);
-    part_script(&j, HISTORY_SELECT, "h", ids.data, HISTORY_ORDER);
+    script_select_in(&j, LINES_SELECT, "l.order_id", ids.data, LINES_ORDER);
+    script_select_in(&j, HISTORY_SELECT, "h.order_id", ids.data, HISTORY_ORDER);
     if (jbuf_failed(&j)) {
         rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
         goto out;
@@ -459,8 +439,8 @@ static int read_script(struct jbuf *j, const struct party_scope *scope, int64_t 
     jbuf_free(j);
     jbuf_init(j);
     order_header_script(j, scope, order_id);
-    part_script(j, LINES_SELECT, "l", id, LINES_ORDER);
-    part_script(j, HISTORY_SELECT, "h", id, HISTORY_ORDER);
+    script_select_in(j, LINES_SELECT, "l.order_id", id, LINES_ORDER);
+    script_select_in(j, HISTORY_SELECT, "h.order_id", id, HISTORY_ORDER);
     parts_script(j, p, id);
     return jbuf_failed(j) ? eos_err_set(EOS_EINTERNAL, NULL, "out of memory") : 0;
 }

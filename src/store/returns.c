@@ -147,21 +147,6 @@ struct header_row {
     char status[RETURN_STATUS_BUF];
 };
 
-/* Appends "SELECT ... WHERE <column> IN (ids) ORDER BY ..." to a script. */
-static void select_in(struct jbuf *j, const char *select, const char *column, const char *ids,
-                      const char *order)
-{
-    if (j->len)
-        jbuf_raw(j, "; ");
-    jbuf_raw(j, select);
-    jbuf_raw(j, "WHERE ");
-    jbuf_raw(j, column);
-    jbuf_raw(j, " IN (");
-    jbuf_raw(j, ids);
-    jbuf_raw(j, ") ");
-    jbuf_raw(j, order);
-}
-
 /* The headers' result set into the views of their ids. */
 static int take_headers(struct db_conn *db, const struct view_set *set, size_t *found)
 {
@@ -220,12 +205,7 @@ static int take_history(struct db_conn *db, const struct view_set *set)
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
     col_i64(&c, &row.return_id);
-    col_i64(&c, &row.v.at);
-    col_str(&c, row.v.from_status, sizeof(row.v.from_status));
-    col_str(&c, row.v.to_status, sizeof(row.v.to_status));
-    col_str(&c, row.v.actor, sizeof(row.v.actor));
-    col_str(&c, row.v.reason, sizeof(row.v.reason));
-    col_i32(&c, &row.v.version);
+    cols_history(&c, &row.v);
     rc = db_script_rows(db, &c, &row, sizeof(row), (void **)&rows, &n);
     if (rc == 0)
         rc = rows_distribute(set, rows, n, sizeof(row), offsetof(struct history_row, v),
@@ -265,8 +245,8 @@ static int read_batch(struct db_conn *db, const struct party_scope *scope, const
             jbuf_i64(&j, scope->seller_id);
         }
     }
-    select_in(&j, LINES_SELECT, "return_id", list.data, LINES_ORDER);
-    select_in(&j, HISTORY_SELECT, "return_id", list.data, HISTORY_ORDER);
+    script_select_in(&j, LINES_SELECT, "return_id", list.data, LINES_ORDER);
+    script_select_in(&j, HISTORY_SELECT, "return_id", list.data, HISTORY_ORDER);
     if (jbuf_failed(&list) || jbuf_failed(&j)) {
         rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
         goto out;

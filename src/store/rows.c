@@ -54,3 +54,27 @@ int rows_distribute(const struct view_set *set, const void *rows, size_t nrows, 
     }
     return 0;
 }
+
+void script_select_in(struct jbuf *j, const char *select, const char *column, const char *ids,
+                      const char *order)
+{
+    if (j->len)
+        jbuf_raw(j, "; ");
+    jbuf_raw(j, select);
+    jbuf_raw(j, "WHERE ");
+    jbuf_raw(j, column);
+    jbuf_raw(j, " IN (");
+    jbuf_raw(j, ids);
+    jbuf_raw(j, ") ");
+    jbuf_raw(j, order);
+}
+
+void cols_history(struct db_cols *c, struct history_view *v)
+{
+    col_i64(c, &v->at);
+    col_str(c, v->from_status, sizeof(v->from_status));
+    col_str(c, v->to_status, sizeof(v->to_status));
+    col_str(c, v->actor, sizeof(v->actor));
+    col_str(c, v->reason, sizeof(v->reason));
+    col_i32(c, &v->version);
+}

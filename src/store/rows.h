@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/jbuf.h"
+#include "core/order_view.h"
+#include "store/stmt.h"
+
 /* The views of a batch: n structs of `size` bytes, each with its int64 id
  * `id_off` bytes in. */
 struct view_set {
@@ -31,5 +35,14 @@ int rows_distribute(const struct view_set *set, const void *rows, size_t nrows, 
 
 /* The view with this id, or NULL. */
 void *view_find(const struct view_set *set, int64_t id);
+
+/* Appends "<select>WHERE <column> IN (<ids>) <order>" to a read script
+ * (ids: "1,2,3"), after a "; " when the script has a statement already. */
+void script_select_in(struct jbuf *j, const char *select, const char *column, const char *ids,
+                      const char *order);
+
+/* Binds a history entry's columns (at, from, to, actor, reason, version),
+ * in the order the history SELECTs of orders and returns give them. */
+void cols_history(struct db_cols *c, struct history_view *v);
 
 #endif
