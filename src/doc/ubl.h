@@ -122,23 +122,11 @@ int ubl_order_write(char **out, size_t *len_out, const struct order_view *v);
 
 /* ------------------------------------------------------------ OrderResponse out */
 
-/*
- * A line as the buyer first submitted it. The stored order keeps only the
- * current quantity and price (seller adjustments and approved change
- * requests overwrite them), so the caller passes the original values to tell
- * "accepted as sent" from "accepted with changes".
- */
-struct ubl_line_origin {
-    int32_t line_no;
-    qty_t quantity;
-    money_t unit_price; /* the price the order was first priced at */
-};
-
 /* UNCL4343 order response codes. */
 enum ubl_response_code {
     UBL_RESPONSE_AB = 0, /* message acknowledged: received, not yet decided (SUBMITTED) */
     UBL_RESPONSE_AP = 1, /* accepted as sent */
-    UBL_RESPONSE_CA = 2, /* accepted with changes: some line differs from its origin */
+    UBL_RESPONSE_CA = 2, /* accepted with changes: some line differs from what was ordered */
     UBL_RESPONSE_RE = 3, /* rejected: REJECTED, CANCELLED, or CLOSED from either */
 };
 
@@ -146,12 +134,12 @@ enum ubl_response_code {
  * The response code for the order's state. SUBMITTED is AB; REJECTED and
  * CANCELLED are RE; CLOSED is RE when the history's last entry into CLOSED came
  * from REJECTED or CANCELLED; ACCEPTED and every later state is CA when some
- * line differs from its origin (quantity or unit price, or no origin for its
- * line number), otherwise AP. origin NULL (origin_count 0) means the caller
- * knows of no change: accepted orders are AP. This function can't fail.
+ * line's quantity or unit price differs from what the buyer ordered
+ * (ordered_quantity, ordered_unit_price: seller adjustments and approved
+ * change requests overwrite the current ones), otherwise AP. This function
+ * can't fail.
  */
-enum ubl_response_code ubl_response_code(const struct order_view *v,
-                                         const struct ubl_line_origin *origin, size_t origin_count);
+enum ubl_response_code ubl_response_code(const struct order_view *v);
 
 /* "AB", "AP", "CA", "RE"; "?" when out of range. */
 const char *ubl_response_code_name(enum ubl_response_code code);
@@ -171,7 +159,6 @@ const char *ubl_response_code_name(enum ubl_response_code code);
  *
  * Ownership and failures as ubl_order_write().
  */
-int ubl_order_response_write(char **out, size_t *len_out, const struct order_view *v,
-                             const struct ubl_line_origin *origin, size_t origin_count);
+int ubl_order_response_write(char **out, size_t *len_out, const struct order_view *v);
 
 #endif

@@ -316,15 +316,10 @@ const char *ubl_response_code_name(enum ubl_response_code code)
     return code_names[code];
 }
 
-/* True when the line differs from what the buyer first sent, or was never
- * sent (no origin with its number). */
-static bool line_changed(const struct order_line_view *l, const struct ubl_line_origin *origin,
-                         size_t origin_count)
+/* True when the line differs from what the buyer ordered. */
+static bool line_changed(const struct order_line_view *l)
 {
-    for (size_t i = 0; i < origin_count; i++)
-        if (origin[i].line_no == l->line_no)
-            return origin[i].quantity != l->quantity || origin[i].unit_price != l->unit_price;
-    return true;
+    return l->quantity != l->ordered_quantity || l->unit_price != l->ordered_unit_price;
 }
 
 /* CLOSED answers as the state it was closed from: the latest history entry
@@ -341,8 +336,7 @@ static bool closed_from_rejection(const struct order_view *v)
     return false;
 }
 
-enum ubl_response_code ubl_response_code(const struct order_view *v,
-                                         const struct ubl_line_origin *origin, size_t origin_count)
+enum ubl_response_code ubl_response_code(const struct order_view *v)
 {
     enum answer a;
 
@@ -359,26 +353,23 @@ enum ubl_response_code ubl_response_code(const struct order_view *v,
     default:
         break;
     }
-    if (origin && origin_count > 0)
-        for (size_t i = 0; i < v->line_count; i++)
-            if (line_changed(&v->lines[i], origin, origin_count))
-                return UBL_RESPONSE_CA;
+    for (size_t i = 0; i < v->line_count; i++)
+        if (line_changed(&v->lines[i]))
+            return UBL_RESPONSE_CA;
     return UBL_RESPONSE_AP;
 }
 
 /* UNCL1229 line action codes for CA. */
-static const char *line_status(const struct order_line_view *l,
-                               const struct ubl_line_origin *origin, size_t origin_count)
+static const char *line_status(const struct order_line_view *l)
 {
-    if (!line_changed(l, origin, origin_count))
+    if (!line_changed(l))
         return "5"; /* accepted without amendment */
     if (l->quantity == 0)
         return "7"; /* not accepted */
     return "3";     /* changed */
 }
 
-int ubl_order_response_write(char **out, size_t *len_out, const struct order_view *v,
-                             const struct ubl_line_origin *origin, size_t origin_count)
+int ubl_order_response_write(char **out, size_t *len_out, const struct order_view *v)
 {
     int error = 0;
     struct builder b;
@@ -387,11 +378,11 @@ int ubl_order_response_write(char **out, size_t *len_out, const struct order_vie
 
     memset(&b, 0, sizeof(b));
     xmlutil_enter();
-    if (!out || !len_out || !view_ok(v) || (origin_count > 0 && !origin)) {
+    if (!out || !len_out || !view_ok(v)) {
         error = eos_err_set(EOS_EINTERNAL, NULL, "no order to write");
         goto free_doc;
     }
-    code = ubl_response_code(v, origin, origin_count);
+    code = ubl_response_code(v);
     if ((error = begin(&b, v, UBL_NS_ORDER_RESPONSE, "OrderResponse")) < 0)
         goto free_doc;
     text_el(&b, b.root, b.cbc, "UBLVersionID", UBL_VERSION);
@@ -413,7 +404,7 @@ int ubl_order_response_write(char **out, size_t *len_out, const struct order_vie
     if (code == UBL_RESPONSE_CA)
         for (size_t i = 0; i < v->line_count; i++)
             order_line(&b, &v->lines[i], terms_now(&v->lines[i]),
-                       line_status(&v->lines[i], origin, origin_count), true);
+                       line_status(&v->lines[i]), true);
     error = finish(&b, out, len_out);
 
 free_doc:

@@ -54,28 +54,14 @@ int svc_order_document(struct svc_ctx *ctx, int64_t order_id, enum order_documen
                        char **xml, size_t *len)
 {
     struct order_view v;
-    struct ubl_line_origin *origin = NULL;
     int rc;
 
     if ((rc = svc_get_order(ctx, order_id, NULL, NULL, &v)) < 0)
         return rc;
-    if (kind == DOC_ORDER) {
+    if (kind == DOC_ORDER)
         rc = ubl_order_write(xml, len, &v);
-        goto out;
-    }
-    origin = v.line_count ? calloc(v.line_count, sizeof(*origin)) : NULL;
-    if (v.line_count && !origin) {
-        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < v.line_count; i++) {
-        origin[i].line_no = v.lines[i].line_no;
-        origin[i].quantity = v.lines[i].ordered_quantity;
-        origin[i].unit_price = v.lines[i].ordered_unit_price;
-    }
-    rc = ubl_order_response_write(xml, len, &v, origin, v.line_count);
-out:
-    free(origin);
+    else
+        rc = ubl_order_response_write(xml, len, &v);
     order_view_clear(&v);
     return rc;
 }

@@ -971,7 +971,6 @@ struct view_fixture {
     struct order_view v;
     struct order_line_view lines[VIEW_LINES];
     struct history_view history[VIEW_HISTORY];
-    struct ubl_line_origin origin[VIEW_LINES]; /* as first submitted: as the lines are now */
 };
 
 static void set_view_line(struct order_line_view *l, int32_t line_no, const char *sku,
@@ -1031,9 +1030,6 @@ static void view_init(struct view_fixture *f)
     f->v.history = f->history;
     add_history(f, "", "SUBMITTED", "");
     add_history(f, "SUBMITTED", "ACCEPTED", "");
-    for (size_t i = 0; i < VIEW_LINES; i++)
-        f->origin[i] = (struct ubl_line_origin){f->lines[i].line_no, f->lines[i].quantity,
-                                                f->lines[i].unit_price};
 }
 
 /* ------------------------------------------------------------ Order out */
@@ -1219,7 +1215,7 @@ static void test_ubl__write_refuses_bad_view(void)
     f.v.h.currency[0] = '\0';
     CU_ASSERT_EQUAL(ubl_order_write(&xml, &len, &f.v), EOS_EINTERNAL);
     CU_ASSERT_TRUE(message_has("currency"));
-    CU_ASSERT_EQUAL(ubl_order_response_write(&xml, &len, &f.v, NULL, 0), EOS_EINTERNAL);
+    CU_ASSERT_EQUAL(ubl_order_response_write(&xml, &len, &f.v), EOS_EINTERNAL);
 
     view_init(&f);
     str_copy(f.lines[1].name, sizeof(f.lines[1].name), "bad \xff byte");
@@ -1238,12 +1234,10 @@ static void test_ubl__write_refuses_bad_view(void)
 
 /* ------------------------------------------------------------ OrderResponse */
 
-enum origin_edit {
-    SAME,          /* every line as first sent */
-    NO_ORIGIN,     /* the caller passes none */
-    QTY_CHANGED,   /* line 2's quantity was 1.000 */
-    PRICE_CHANGED, /* line 10's price was 5.50 */
-    LINE_ADDED,    /* no origin for line 10 */
+enum line_edit {
+    SAME,          /* every line as ordered */
+    QTY_CHANGED,   /* line 2 was ordered at 1.000 */
+    PRICE_CHANGED, /* line 10 was ordered at 5.50 */
 };
 
 static void test_ubl__response_code_table(void)
@@ -1251,16 +1245,14 @@ static void test_ubl__response_code_table(void)
     static const struct {
         enum order_status status;
         const char *closed_from; /* the history's entry into CLOSED, NULL: none */
-        enum origin_edit edit;
+        enum line_edit edit;
         enum ubl_response_code want;
     } rows[] = {
         {ORDER_SUBMITTED, NULL, SAME, UBL_RESPONSE_AB},
         {ORDER_SUBMITTED, NULL, QTY_CHANGED, UBL_RESPONSE_AB},
         {ORDER_ACCEPTED, NULL, SAME, UBL_RESPONSE_AP},
-        {ORDER_ACCEPTED, NULL, NO_ORIGIN, UBL_RESPONSE_AP},
         {ORDER_ACCEPTED, NULL, QTY_CHANGED, UBL_RESPONSE_CA},
         {ORDER_ACCEPTED, NULL, PRICE_CHANGED, UBL_RESPONSE_CA},
-        {ORDER_ACCEPTED, NULL, LINE_ADDED, UBL_RESPONSE_CA},
         {ORDER_PARTIALLY_SHIPPED, NULL, SAME, UBL_RESPONSE_AP},
         {ORDER_PARTIALLY_SHIPPED, NULL, PRICE_CHANGED, UBL_RESPONSE_CA},
         {ORDER_SHIPPED, NULL, SAME, UBL_RESPONSE_AP},
@@ -1280,33 +1272,23 @@ static void test_ubl__response_code_table(void)
 
     for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
         struct view_fixture f;
-        const struct ubl_line_origin *origin;
-        size_t n = VIEW_LINES;
         enum ubl_response_code got;
 
         view_init(&f);
         f.v.h.status = rows[i].status;
         if (rows[i].closed_from)
             add_history(&f, rows[i].closed_from, "CLOSED", "");
-        origin = f.origin;
         switch (rows[i].edit) {
-        case NO_ORIGIN:
-            origin = NULL;
-            n = 0;
-            break;
         case QTY_CHANGED:
-            f.origin[1].quantity = Q(1, 0);
+            f.lines[1].ordered_quantity = Q(1, 0);
             break;
         case PRICE_CHANGED:
-            f.origin[2].unit_price = M(5, 5000);
-            break;
-        case LINE_ADDED:
-            n = 2;
+            f.lines[2].ordered_unit_price = M(5, 5000);
             break;
         case SAME:
             break;
         }
-        got = ubl_response_code(&f.v, origin, n);
+        got = ubl_response_code(&f.v);
         CHECK(got == rows[i].want, "row %zu (status %d): %s, want %s", i, (int)rows[i].status,
               ubl_response_code_name(got), ubl_response_code_name(rows[i].want));
     }
@@ -1316,10 +1298,10 @@ static void test_ubl__response_code_table(void)
 /* The response document for a state, with what every code has in common
  * checked; returns the open document for the caller's own checks. */
 static bool response_doc(struct xdoc *x, char **xml, const struct view_fixture *f,
-                         const struct ubl_line_origin *origin, size_t n, const char *code)
+                         const char *code)
 {
     size_t len = 0;
-    int rc = ubl_order_response_write(xml, &len, &f->v, origin, n);
+    int rc = ubl_order_response_write(xml, &len, &f->v);
 
     CHECK(rc == 0, "%s: rc %d %s", code, rc, eos_err_message());
     if (rc != 0)
@@ -1365,7 +1347,7 @@ static void test_ubl__response_received_ab(void)
     view_init(&f);
     f.v.h.status = ORDER_SUBMITTED;
     f.v.history_count = 1;
-    if (response_doc(&x, &xml, &f, f.origin, VIEW_LINES, "AB")) {
+    if (response_doc(&x, &xml, &f, "AB")) {
         XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 0);
         XCOUNT(&x, "/r:OrderResponse/cbc:Note", 0);
         XSTR(&x, "/r:OrderResponse/cac:LegalMonetaryTotal/cbc:PayableAmount", "123.58");
@@ -1383,7 +1365,7 @@ static void test_ubl__response_accepted_ap(void)
     view_init(&f);
     f.v.h.status = ORDER_SHIPPED;
     add_history(&f, "ACCEPTED", "SHIPPED", "all out");
-    if (response_doc(&x, &xml, &f, f.origin, VIEW_LINES, "AP")) {
+    if (response_doc(&x, &xml, &f, "AP")) {
         XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 0);
         XSTR(&x, "/r:OrderResponse/cbc:Note", "all out");
         XSTR(&x, "/r:OrderResponse/cac:LegalMonetaryTotal/cbc:PayableAmount/@currencyID", "EUR");
@@ -1401,11 +1383,12 @@ static void test_ubl__response_changed_ca(void)
     view_init(&f);
     /* The seller accepted line 2 at 0.333 of the 1.000 ordered, line 10 at
      * 5.00 instead of 5.50 and declined it (quantity 0) -- line 1 as sent. */
-    f.origin[1].quantity = Q(1, 0);
-    f.origin[2].unit_price = M(5, 5000);
     set_view_line(&f.lines[2], 10, "SKU-C", "", 0, M(5, 0), "");
+    f.lines[1].ordered_quantity = Q(1, 0);
+    f.lines[2].ordered_quantity = Q(12, 500);
+    f.lines[2].ordered_unit_price = M(5, 5000);
     f.v.h.total = f.lines[0].line_amount + f.lines[1].line_amount;
-    if (response_doc(&x, &xml, &f, f.origin, VIEW_LINES, "CA")) {
+    if (response_doc(&x, &xml, &f, "CA")) {
         XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 3);
         XCOUNT(&x, "/r:OrderResponse/cac:OrderLine/cac:LineItem/cbc:LineStatusCode", 3);
         XSTR(&x, "/r:OrderResponse/cac:OrderLine[1]/cac:LineItem/cbc:LineStatusCode/@listID",
@@ -1464,7 +1447,7 @@ static void test_ubl__response_rejected_re(void)
                     "out of stock");
         if (states[i] == ORDER_CLOSED)
             add_history(&f, "REJECTED", "CLOSED", "");
-        if (response_doc(&x, &xml, &f, NULL, 0, "RE")) {
+        if (response_doc(&x, &xml, &f, "RE")) {
             XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 0);
             XCOUNT(&x, "/r:OrderResponse/cac:LegalMonetaryTotal", 0);
             XCOUNT(&x, "/r:OrderResponse/cbc:Note", states[i] == ORDER_CLOSED ? 0 : 1);
