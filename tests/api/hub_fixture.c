@@ -3,6 +3,7 @@
  */
 #include "hub_fixture.h"
 
+#include <CUnit/CUnit.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -232,6 +233,60 @@ bool test_fault_is_client(struct soap *soap)
     const char *code = soap->fault ? soap->fault->faultcode : NULL;
 
     return code && strstr(code, "Client") != NULL;
+}
+
+static const struct eos__ErrorDetail *fault_error(struct soap *soap)
+{
+    struct SOAP_ENV__Detail *d;
+
+    if (soap->error == SOAP_OK || !soap->fault)
+        return NULL;
+    d = soap->fault->detail ? soap->fault->detail : soap->fault->SOAP_ENV__Detail;
+    return d ? d->eos__error : NULL;
+}
+
+const char *test_fault_field(struct soap *soap)
+{
+    const struct eos__ErrorDetail *e = fault_error(soap);
+
+    return e && e->field ? e->field : "";
+}
+
+const char *test_fault_message(struct soap *soap)
+{
+    const struct eos__ErrorDetail *e = fault_error(soap);
+
+    return e && e->message ? e->message : "";
+}
+
+void test_expect_fault(struct soap *soap, const char *code, const char *field, const char *file,
+                       unsigned line)
+{
+    char what[512];
+    const char *got = test_fault_code(soap);
+    const char *got_field = test_fault_field(soap);
+
+    snprintf(what, sizeof(what), "fault %s expected, got \"%s\" (%s, field %s)", code, got,
+             test_fault_message(soap), got_field);
+    CU_assertImplementation(strcmp(got, code) == 0, line, what, file, "", CU_FALSE);
+    if (strcmp(got, code) != 0)
+        return;
+    snprintf(what, sizeof(what), "fault %s is a Client fault", code);
+    CU_assertImplementation(test_fault_is_client(soap), line, what, file, "", CU_FALSE);
+    if (field) {
+        snprintf(what, sizeof(what), "fault %s names field \"%s\", got \"%s\"", code, field,
+                 got_field);
+        CU_assertImplementation(strcmp(got_field, field) == 0, line, what, file, "", CU_FALSE);
+    }
+}
+
+void test_expect_ok(struct soap *soap, int rc, const char *file, unsigned line, bool fatal)
+{
+    char what[512];
+
+    snprintf(what, sizeof(what), "call succeeds, got %s (%s, field %s)", test_fault_code(soap),
+             test_fault_message(soap), test_fault_field(soap));
+    CU_assertImplementation(rc == SOAP_OK, line, what, file, "", fatal ? CU_TRUE : CU_FALSE);
 }
 
 const char *test_demo_password(void)

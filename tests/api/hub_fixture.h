@@ -50,6 +50,21 @@ const char *test_fault_code(struct soap *soap);
 /* True when the last fault's faultcode is Client (or Sender). */
 bool test_fault_is_client(struct soap *soap);
 
+/* The last fault's <eos:error> field and message; "" when the call succeeded
+ * or the fault has none. */
+const char *test_fault_field(struct soap *soap);
+const char *test_fault_message(struct soap *soap);
+
+/* Assert, at the caller's file and line, that the last call on soap failed
+ * with `code` as a Client fault and (field non-NULL) that <field> is exactly
+ * `field`; or that it succeeded (rc SOAP_OK; fatal ends the test). A suite
+ * wraps them for its own client:
+ *     #define EXPECT_FAULT(code, field) test_expect_fault(client, code, field, __FILE__, __LINE__)
+ */
+void test_expect_fault(struct soap *soap, const char *code, const char *field, const char *file,
+                       unsigned line);
+void test_expect_ok(struct soap *soap, int rc, const char *file, unsigned line, bool fatal);
+
 /* The demo password (EOS_DEMO_PASSWORD or demo-pass). */
 const char *test_demo_password(void);
 

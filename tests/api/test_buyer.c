@@ -96,63 +96,10 @@ static void utc_date(char out[11], int days_offset)
 
 /* ------------------------------------------------------------ faults */
 
-static const char *fault_field(struct soap *s)
-{
-    struct SOAP_ENV__Detail *d;
+#define EXPECT_FAULT(code, field) test_expect_fault(client, code, field, __FILE__, __LINE__)
 
-    if (s->error == SOAP_OK || !s->fault)
-        return NULL;
-    d = s->fault->detail ? s->fault->detail : s->fault->SOAP_ENV__Detail;
-    return d && d->eos__error ? d->eos__error->field : NULL;
-}
-
-static const char *fault_message(struct soap *s)
-{
-    struct SOAP_ENV__Detail *d;
-
-    if (s->error == SOAP_OK || !s->fault)
-        return NULL;
-    d = s->fault->detail ? s->fault->detail : s->fault->SOAP_ENV__Detail;
-    return d && d->eos__error ? d->eos__error->message : NULL;
-}
-
-/* Asserts, at the caller's line, that the last call failed with `code`, as a
- * Client fault, and (field non-NULL) that <field> is exactly `field`. */
-static void expect_fault(struct soap *s, const char *code, const char *field, const char *file,
-                         unsigned line)
-{
-    char what[512];
-    const char *got = test_fault_code(s);
-    const char *got_field = fault_field(s);
-
-    snprintf(what, sizeof(what), "fault %s expected, got \"%s\" (%s, field %s)", code, got,
-             test_nz(fault_message(s)), test_nz(got_field));
-    CU_assertImplementation(strcmp(got, code) == 0, line, what, file, "", CU_FALSE);
-    if (strcmp(got, code) != 0)
-        return;
-    snprintf(what, sizeof(what), "fault %s is a Client fault", code);
-    CU_assertImplementation(test_fault_is_client(s), line, what, file, "", CU_FALSE);
-    if (field) {
-        snprintf(what, sizeof(what), "fault %s names field \"%s\", got \"%s\"", code, field,
-                 test_nz(got_field));
-        CU_assertImplementation(got_field && strcmp(got_field, field) == 0, line, what, file, "",
-                                CU_FALSE);
-    }
-}
-#define EXPECT_FAULT(code, field) expect_fault(client, code, field, __FILE__, __LINE__)
-
-/* Asserts, at the caller's line, that the last call succeeded; a fatal
- * failure ends the test. */
-static void expect_ok(struct soap *s, int rc, const char *file, unsigned line, bool fatal)
-{
-    char what[512];
-
-    snprintf(what, sizeof(what), "call succeeds, got %s (%s, field %s)", test_fault_code(s),
-             test_nz(fault_message(s)), test_nz(fault_field(s)));
-    CU_assertImplementation(rc == SOAP_OK, line, what, file, "", fatal ? CU_TRUE : CU_FALSE);
-}
-#define EXPECT_OK(rc) expect_ok(client, rc, __FILE__, __LINE__, true)
-#define EXPECT_OK_SOFT(rc) expect_ok(client, rc, __FILE__, __LINE__, false)
+#define EXPECT_OK(rc) test_expect_ok(client, rc, __FILE__, __LINE__, true)
+#define EXPECT_OK_SOFT(rc) test_expect_ok(client, rc, __FILE__, __LINE__, false)
 
 /* ------------------------------------------------------------ database */
 
@@ -400,7 +347,7 @@ static int64_t submit_ok(const char *user, struct order_in *o, unsigned line)
     struct eos__SubmitOrderResult r;
     int rc = submit(user, o, &r);
 
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
     if (rc != SOAP_OK || !r.orderId)
         return 0;
     return *r.orderId;
@@ -1096,7 +1043,7 @@ static void submit_refused(const char *user, struct order_in *o, const char *cod
 
     counts_take(&before);
     submit(user, o, &r);
-    expect_fault(client, code, field, __FILE__, line);
+    test_expect_fault(client, code, field, __FILE__, line);
     expect_unchanged(&before, __FILE__, line);
     CU_assertImplementation(count_str(&q_count_no, o->no, NULL) == 0, line,
                             "no order under the refused number", __FILE__, "", CU_FALSE);
@@ -1112,8 +1059,8 @@ static void test_buyer__price_mismatch_is_refused(void)
     order_line(client, &o, 1, "SKU-0002", "1", "13.50");
     order_line(client, &o, 2, "SKU-0001", "3", "12.50"); /* list price; buyer1 pays 11.25 */
     SUBMIT_REFUSED("buyer1", &o, "PRICE_MISMATCH", "line[2]/unitPrice");
-    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "11.25"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "12.50"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(test_fault_message(client)), "11.25"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(test_fault_message(client)), "12.50"));
     /* Also as a validateOnly trial. */
     order_validate_only(&o);
     SUBMIT_REFUSED("buyer1", &o, "PRICE_MISMATCH", "line[2]/unitPrice");
@@ -1132,7 +1079,7 @@ static void test_buyer__unknown_product_is_refused(void)
     order_line(client, &o, 1, "SKU-0001", "1", NULL);
     order_line(client, &o, 2, "SKU-9999", "1", NULL);
     SUBMIT_REFUSED("buyer1", &o, "UNKNOWN_PRODUCT", "line[2]/sku");
-    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "SKU-9999"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(test_fault_message(client)), "SKU-9999"));
 }
 
 static void test_buyer__unpublished_product_is_not_available(void)
@@ -1306,8 +1253,8 @@ static void test_buyer__credit_limit_exceeded_is_refused(void)
     order_init(client, &o, "f-credit");
     order_line(client, &o, 1, "SKU-0010", "200", NULL); /* 7000.00 > 5000.00 */
     SUBMIT_REFUSED("buyer2", &o, "CREDIT_LIMIT_EXCEEDED", NULL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "5000"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "7000.00"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(test_fault_message(client)), "5000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(test_fault_message(client)), "7000.00"));
     order_validate_only(&o);
     SUBMIT_REFUSED("buyer2", &o, "CREDIT_LIMIT_EXCEEDED", NULL);
     /* The same order is well within buyer1's 100000.00. */
@@ -1389,8 +1336,8 @@ static void test_buyer__credit_exactly_at_the_limit_passes_a_cent_over_fails(voi
 
     order_of_amount(&o, "credit-over", cents + 1);
     SUBMIT_REFUSED("buyer2", &o, "CREDIT_LIMIT_EXCEEDED", NULL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "5000.00"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(fault_message(client)), "0.01"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(test_fault_message(client)), "5000.00"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(test_nz(test_fault_message(client)), "0.01"));
 
     /* A real order uses up headroom; cancelling it gives it back. */
     {
@@ -1627,7 +1574,7 @@ static void test_buyer__lengths_are_counted_in_characters(void)
     order_line(client, &o, 1, "SKU-0001", "1", NULL);
     o.req.note = note;
     rc = submit("buyer1", &o, &r);
-    expect_ok(client, rc, __FILE__, __LINE__ - 1, false);
+    test_expect_ok(client, rc, __FILE__, __LINE__ - 1, false);
     if (rc == SOAP_OK && r.orderId) {
         ord = get_order("buyer1", *r.orderId, NULL, NULL);
         CU_ASSERT_TRUE(ord && ord->note && strcmp(ord->note, note) == 0);
@@ -1637,7 +1584,7 @@ static void test_buyer__lengths_are_counted_in_characters(void)
     CU_ASSERT_TRUE(strlen(o.no) > 64 && strlen(o.no) < 96);
     order_line(client, &o, 1, "SKU-0001", "1", NULL);
     rc = submit("buyer1", &o, &r);
-    expect_ok(client, rc, __FILE__, __LINE__ - 1, false);
+    test_expect_ok(client, rc, __FILE__, __LINE__ - 1, false);
     if (rc == SOAP_OK && r.orderId) {
         ord = get_order("buyer1", 0, o.no, NULL);
         CU_ASSERT_TRUE(ord && ord->orderId == *r.orderId && strcmp(ord->buyerOrderNo, o.no) == 0);
@@ -1646,7 +1593,7 @@ static void test_buyer__lengths_are_counted_in_characters(void)
     id = SIMPLE_ORDER("long-reason", true);
     CU_ASSERT_TRUE_FATAL(id > 0);
     rc = cancel("buyer1", id, NULL, reason, &c);
-    expect_ok(client, rc, __FILE__, __LINE__ - 1, false);
+    test_expect_ok(client, rc, __FILE__, __LINE__ - 1, false);
     if (rc == SOAP_OK) {
         ord = get_order("buyer1", id, NULL, NULL);
         CU_ASSERT_TRUE(ord && ord->__sizehistory == 2 && ord->history[1].reason &&

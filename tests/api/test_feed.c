@@ -86,18 +86,6 @@ static void reset_clients(void)
     }
 }
 
-static const char *fault_field(struct soap *c)
-{
-    struct SOAP_ENV__Detail *d;
-
-    if (c->error == SOAP_OK || !c->fault)
-        return "";
-    d = c->fault->detail ? c->fault->detail : c->fault->SOAP_ENV__Detail;
-    if (!d || !d->eos__error || !d->eos__error->field)
-        return "";
-    return d->eos__error->field;
-}
-
 /* SubmitOrder of one line (SKU-0001 x 1) under a new number, as user on c.
  * Retries a retryable fault with the same number (SubmitOrder is idempotent).
  * Returns the order id, or 0 after printing the fault. */
@@ -334,9 +322,9 @@ static void test_feed__bad_cursors_and_sizes_are_refused(void)
             test_auth_basic(erp, "acme-erp", test_demo_password());
             soap_call___eos__DownloadOrders(erp, hub.endpoint, NULL, &req, &resp);
             CU_ASSERT_STRING_EQUAL(test_fault_code(erp), "VALIDATION_FAILED");
-            if (strcmp(fault_field(erp), "maxOrders") != 0)
-                fprintf(stderr, "\n    maxOrders %d: field \"%s\"\n", sizes[i], fault_field(erp));
-            CU_ASSERT_STRING_EQUAL(fault_field(erp), "maxOrders");
+            if (strcmp(test_fault_field(erp), "maxOrders") != 0)
+                fprintf(stderr, "\n    maxOrders %d: field \"%s\"\n", sizes[i], test_fault_field(erp));
+            CU_ASSERT_STRING_EQUAL(test_fault_field(erp), "maxOrders");
             CU_ASSERT_TRUE(test_fault_is_client(erp));
         }
     }
@@ -346,9 +334,9 @@ static void test_feed__bad_cursors_and_sizes_are_refused(void)
 
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             CU_ASSERT_STRING_EQUAL(download(bad[i], 10, &resp), "VALIDATION_FAILED");
-            CU_ASSERT_STRING_EQUAL(fault_field(erp), "cursor");
+            CU_ASSERT_STRING_EQUAL(test_fault_field(erp), "cursor");
             CU_ASSERT_STRING_EQUAL(ack(bad[i], NULL), "VALIDATION_FAILED");
-            CU_ASSERT_STRING_EQUAL(fault_field(erp), "cursor");
+            CU_ASSERT_STRING_EQUAL(test_fault_field(erp), "cursor");
         }
         CU_ASSERT_STRING_EQUAL(ack("", NULL), "VALIDATION_FAILED");
     }

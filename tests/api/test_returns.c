@@ -125,62 +125,9 @@ static bool near_now(time_t t)
 
 /* ------------------------------------------------------------ faults */
 
-static const char *fault_field(struct soap *s)
-{
-    struct SOAP_ENV__Detail *d;
+#define EXPECT_FAULT(code, field) test_expect_fault(client, code, field, __FILE__, __LINE__)
 
-    if (s->error == SOAP_OK || !s->fault)
-        return NULL;
-    d = s->fault->detail ? s->fault->detail : s->fault->SOAP_ENV__Detail;
-    return d && d->eos__error ? d->eos__error->field : NULL;
-}
-
-static const char *fault_message(struct soap *s)
-{
-    struct SOAP_ENV__Detail *d;
-
-    if (s->error == SOAP_OK || !s->fault)
-        return NULL;
-    d = s->fault->detail ? s->fault->detail : s->fault->SOAP_ENV__Detail;
-    return d && d->eos__error ? d->eos__error->message : NULL;
-}
-
-/* Asserts, at the caller's line, that the last call failed with `code` as a
- * Client fault and (field non-NULL) that <field> is exactly `field`. */
-static void expect_fault(struct soap *s, const char *code, const char *field, const char *file,
-                         unsigned line)
-{
-    char what[512];
-    const char *got = test_fault_code(s);
-    const char *got_field = fault_field(s);
-
-    snprintf(what, sizeof(what), "fault %s expected, got \"%s\" (%s, field %s)", code, got,
-             test_nz(fault_message(s)), test_nz(got_field));
-    CU_assertImplementation(strcmp(got, code) == 0, line, what, file, "", CU_FALSE);
-    if (strcmp(got, code) != 0)
-        return;
-    snprintf(what, sizeof(what), "fault %s is a Client fault", code);
-    CU_assertImplementation(test_fault_is_client(s), line, what, file, "", CU_FALSE);
-    if (field) {
-        snprintf(what, sizeof(what), "fault %s names field \"%s\", got \"%s\"", code, field,
-                 test_nz(got_field));
-        CU_assertImplementation(got_field && strcmp(got_field, field) == 0, line, what, file, "",
-                                CU_FALSE);
-    }
-}
-#define EXPECT_FAULT(code, field) expect_fault(client, code, field, __FILE__, __LINE__)
-
-/* Asserts, at the caller's line, that the last call succeeded; a failure ends
- * the test. */
-static void expect_ok(struct soap *s, int rc, const char *file, unsigned line, bool fatal)
-{
-    char what[512];
-
-    snprintf(what, sizeof(what), "call succeeds, got %s (%s, field %s)", test_fault_code(s),
-             test_nz(fault_message(s)), test_nz(fault_field(s)));
-    CU_assertImplementation(rc == SOAP_OK, line, what, file, "", fatal ? CU_TRUE : CU_FALSE);
-}
-#define EXPECT_OK(rc) expect_ok(client, rc, __FILE__, __LINE__, true)
+#define EXPECT_OK(rc) test_expect_ok(client, rc, __FILE__, __LINE__, true)
 
 /* Asserts a money (or quantity) string equals the expected text. */
 static void expect_text(const char *got, const char *want, const char *what, const char *file,
@@ -322,7 +269,7 @@ static int64_t place_order(const char *tag, const struct line_spec *lines, size_
     }
     test_auth_basic(client, "buyer1", pw());
     rc = soap_call___eos__SubmitOrder(client, hub.endpoint, NULL, &req, &res);
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
     CU_ASSERT_PTR_NOT_NULL_FATAL(res.orderId);
     CU_ASSERT_PTR_NOT_NULL_FATAL(res.version);
     id = *res.orderId;
@@ -333,7 +280,7 @@ static int64_t place_order(const char *tag, const struct line_spec *lines, size_
     ureq.expectedVersion = *res.version;
     test_auth_basic(client, "acme-erp", pw());
     rc = soap_call___eos__UpdateOrderStatus(client, hub.endpoint, NULL, &ureq, &uresp);
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
     CU_ASSERT_EQUAL(uresp.status, eos__OrderStatus__ACCEPTED);
     return id;
 }
@@ -363,7 +310,7 @@ static void ship(const char *no, int64_t order_id, const char *date, const struc
     }
     test_auth_basic(client, "acme-erp", pw());
     rc = soap_call___eos__RecordShipment(client, hub.endpoint, NULL, &req, &resp);
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
 }
 #define SHIP(no, id, date, lines, n) ship(no, id, date, lines, n, __LINE__)
 
@@ -382,7 +329,7 @@ static void invoice(const char *no, int64_t order_id, const char *date, const ch
     req.amount = (char *)amount;
     test_auth_basic(client, "acme-erp", pw());
     rc = soap_call___eos__RecordInvoice(client, hub.endpoint, NULL, &req, &resp);
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
 }
 #define INVOICE(no, id, date, amount) invoice(no, id, date, amount, __LINE__)
 
@@ -408,7 +355,7 @@ static void payment(const char *no, const char *date, const char *amount,
     }
     test_auth_basic(client, "acme-erp", pw());
     rc = soap_call___eos__RecordPayment(client, hub.endpoint, NULL, &req, &resp);
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
 }
 #define PAYMENT(no, date, amount, kind, applied_to)                                                \
     payment(no, date, amount, eos__PaymentKind__##kind, applied_to, __LINE__)
@@ -450,7 +397,7 @@ static void set_price(const char *sku, const char *buyer, const char *unit_price
     req.price = &p;
     test_auth_basic(client, "acme-erp", pw());
     rc = soap_call___eos__SetPrices(client, hub.endpoint, NULL, &req, &resp);
-    expect_ok(client, rc, __FILE__, line, false);
+    test_expect_ok(client, rc, __FILE__, line, false);
 }
 #define SET_PRICE(sku, buyer, unit, ret) set_price(sku, buyer, unit, ret, __LINE__)
 
@@ -511,7 +458,7 @@ static int64_t submit_return_ok(struct return_in *r, unsigned line)
     struct eos__SubmitReturnResult res;
     int rc = submit_return("buyer1", r, &res);
 
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
     CU_ASSERT_EQUAL(res.status, eos__ReturnStatus__REQUESTED);
     CU_ASSERT_EQUAL(res.version, 1);
     CU_ASSERT_EQUAL(res.duplicate, xsd__boolean__false_);
@@ -567,7 +514,7 @@ static void process_ok(int64_t id, enum eos__ReturnAction action, int expected,
     struct _eos__ProcessReturnResponse resp;
     int rc = process("acme-erp", id, action, expected, NULL, 0, reason, &resp);
 
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
     CU_ASSERT_EQUAL(resp.returnId, id);
     CU_ASSERT_EQUAL(resp.status, to);
     CU_ASSERT_EQUAL(resp.version, expected + 1);
@@ -724,7 +671,7 @@ static void balance_ok(const char *as_of, struct balance *out, unsigned line)
 {
     int rc = get_balance("buyer1", as_of, NULL, out);
 
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
     CU_ASSERT_STRING_EQUAL(out->currency, "CNY");
     CU_ASSERT_TRUE(out->has_limit);
     CU_ASSERT_EQUAL(out->limit, M(100000, 0));
@@ -797,7 +744,7 @@ static void statement_ok(const char *from, const char *to,
 {
     int rc = get_statement("buyer1", from, to, NULL, resp);
 
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
     expect_adds_up(resp, line);
     CU_ASSERT_STRING_EQUAL(test_nz(resp->currency), "CNY");
 }
@@ -1174,7 +1121,7 @@ static void test_returns__priced_at_the_agreed_return_price(void)
     for (int i = 1; i <= 5; i++)
         return_line(client, &r, i, "1", NULL);
     rc = submit_return("buyer1", &r, &res);
-    expect_ok(client, rc, __FILE__, __LINE__, false);
+    test_expect_ok(client, rc, __FILE__, __LINE__, false);
     if (rc == SOAP_OK) {
         CU_ASSERT_EQUAL(res.__sizeline, 5);
         if (res.__sizeline == 5) {
@@ -1393,7 +1340,7 @@ static void *race_compete(void *arg)
     pthread_barrier_wait(c->barrier);
     c->rc = submit_return_on(s, "buyer1", &in, &res);
     snprintf(c->code, sizeof(c->code), "%s", test_fault_code(s));
-    snprintf(c->field, sizeof(c->field), "%s", test_nz(fault_field(s)));
+    snprintf(c->field, sizeof(c->field), "%s", test_nz(test_fault_field(s)));
     test_client_free(s);
     return NULL;
 }
@@ -1721,7 +1668,7 @@ static void download(const char *cursor, int max, struct _eos__DownloadReturnsRe
     req.maxReturns = max > 0 ? m : NULL;
     test_auth_basic(client, "acme-erp", pw());
     rc = soap_call___eos__DownloadReturns(client, hub.endpoint, NULL, &req, resp);
-    expect_ok(client, rc, __FILE__, line, true);
+    test_expect_ok(client, rc, __FILE__, line, true);
 }
 #define DOWNLOAD(cursor, max, resp) download(cursor, max, resp, __LINE__)
 
