@@ -314,9 +314,13 @@ void api_seterror(struct soap *soap, const char **code, const char **string)
     } else if (!str_empty(name) && !is_request_element(name)) {
         /* A value or an element gSOAP refused while reading: name it by its
          * path when the parser knows it. */
-        const char *path = w ? element_path(soap, &w->call, name) : NULL;
+        const char *path = NULL;
 
-        if (path && soap->error != SOAP_TAG_MISMATCH)
+        /* An unexpected element is named as it came, not by a path it has
+         * no place in. */
+        if (w && soap->error != SOAP_TAG_MISMATCH)
+            path = element_path(soap, &w->call, name);
+        if (path)
             name = path;
         switch (soap->error) {
         case SOAP_TAG_MISMATCH:
