@@ -361,9 +361,15 @@ int db_script(struct db_conn *conn, const char *reads)
 
 int db_commit(struct db_conn *conn)
 {
-    int rc = db_script_end(conn); /* nothing left unread, normally */
+    /* A script left unread (normally none) is read first: a failure there
+     * rolls back, never leaves the work for the next BEGIN to commit. */
+    int rc = db_script_end(conn);
 
-    if (rc == 0 && mysql_commit(conn->mysql))
+    if (rc < 0) {
+        db_rollback(conn);
+        return rc;
+    }
+    if (mysql_commit(conn->mysql))
         rc = db_error(conn, "commit");
     conn->in_tx = false;
     if (conn->broken)

@@ -207,6 +207,43 @@ static void test_script__a_failing_statement_is_reported_and_rolled_back(void)
     CU_ASSERT_EQUAL(in_transaction(), 0);
 }
 
+DB_SQL(q_probe_count, "SELECT COUNT(*) FROM probe");
+
+static int64_t probe_count(void)
+{
+    struct db_cols c;
+    int64_t n = -1;
+
+    db_cols_init(&c);
+    col_i64(&c, &n);
+    return db_query_one(db, &q_probe_count, NULL, &c) == 1 ? n : -1;
+}
+
+/* A commit with a script left unread reads it first; when the script failed,
+ * the transaction is rolled back, not left for the next BEGIN to commit. */
+static void test_script__a_commit_after_a_failed_script_rolls_back(void)
+{
+    int64_t before;
+
+    before = probe_count();
+    CU_ASSERT_FATAL(before >= 0);
+    CU_ASSERT_EQUAL_FATAL(db_begin(db), 0);
+    CU_ASSERT_EQUAL(db_exec_text(db, "INSERT INTO probe (id) VALUES (1001)"), 0);
+    CU_ASSERT_EQUAL_FATAL(db_script(db, "SELECT 1; SELECT * FROM no_such_table"), 0);
+    CU_ASSERT_TRUE(db_commit(db) < 0);
+    CU_ASSERT_EQUAL(in_transaction(), 0);
+    CU_ASSERT_EQUAL_FATAL(db_begin(db), 0);
+    db_rollback(db);
+    CU_ASSERT_EQUAL(probe_count(), before);
+
+    /* Read whole, the same script's work commits. */
+    CU_ASSERT_EQUAL_FATAL(db_begin(db), 0);
+    CU_ASSERT_EQUAL(db_exec_text(db, "INSERT INTO probe (id) VALUES (1002)"), 0);
+    CU_ASSERT_EQUAL_FATAL(db_script(db, "SELECT 1; SELECT 2"), 0);
+    CU_ASSERT_EQUAL(db_commit(db), 0);
+    CU_ASSERT_EQUAL(probe_count(), before + 1);
+}
+
 static void *insert_meanwhile(void *arg)
 {
     struct db_conn *other = NULL;
@@ -271,6 +308,8 @@ int main(void)
         {"test_script__a_failing_statement_is_reported_and_rolled_back",
          test_script__a_failing_statement_is_reported_and_rolled_back},
         {"test_script__all_queries_read_one_snapshot", test_script__all_queries_read_one_snapshot},
+        {"test_script__a_commit_after_a_failed_script_rolls_back",
+         test_script__a_commit_after_a_failed_script_rolls_back},
     };
 
     return cunit_run("script", suite_init, suite_cleanup, tests, sizeof(tests) / sizeof(tests[0]));
