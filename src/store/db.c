@@ -347,6 +347,11 @@ int db_begin_snapshot(struct db_conn *conn)
 
 int db_read_snapshot(struct db_conn *conn, const char *reads)
 {
+    /* Its START TRANSACTION would commit a transaction already open. */
+    if (conn->in_tx) {
+        log_error("db: a snapshot read inside a transaction");
+        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    }
     return begin_with(conn, start_snapshot_read, reads);
 }
 

@@ -62,7 +62,8 @@ int db_begin_snapshot(struct db_conn *conn);
  * script. The result sets are taken in order with db_script_rows()
  * (store/stmt.h), then db_script_end() reads the end. The text holds only
  * numbers the program formatted, never a value from a request: those go
- * through prepared statements. After a failure, db_rollback() ends it. */
+ * through prepared statements. After a failure, db_rollback() ends it. Not
+ * inside a transaction (EOS_EINTERNAL): its start would commit that one. */
 int db_read_snapshot(struct db_conn *conn, const char *reads);
 /* The same reads inside the transaction that is open (or none): a batch of
  * orders' parts in one round trip. */

@@ -236,6 +236,15 @@ static void test_script__a_commit_after_a_failed_script_rolls_back(void)
     db_rollback(db);
     CU_ASSERT_EQUAL(probe_count(), before);
 
+    /* A snapshot read is refused inside a transaction, which stays open:
+     * its START TRANSACTION would have committed it. */
+    CU_ASSERT_EQUAL_FATAL(db_begin(db), 0);
+    CU_ASSERT_EQUAL(db_exec_text(db, "INSERT INTO probe (id) VALUES (1003)"), 0);
+    CU_ASSERT_EQUAL(db_read_snapshot(db, "SELECT 1"), EOS_EINTERNAL);
+    CU_ASSERT_EQUAL(in_transaction(), 1);
+    db_rollback(db);
+    CU_ASSERT_EQUAL(probe_count(), before);
+
     /* Read whole, the same script's work commits. */
     CU_ASSERT_EQUAL_FATAL(db_begin(db), 0);
     CU_ASSERT_EQUAL(db_exec_text(db, "INSERT INTO probe (id) VALUES (1002)"), 0);
