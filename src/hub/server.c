@@ -647,6 +647,10 @@ int server_start(struct hub_server **out, const struct hub_config *cfg,
                             SOAP_IO_KEEPALIVE);
     if (!srv->master)
         goto fail;
+    /* Responses are built whole in memory, then sent with their length: by
+     * default gSOAP serializes every response twice, once to count its
+     * length and once to send it. */
+    soap_set_omode(srv->master, SOAP_IO_STORE);
     configure_soap(srv->master, cfg);
     if (cfg->tls_cert[0] && setup_tls(srv) < 0)
         goto fail;
