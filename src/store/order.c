@@ -3,6 +3,7 @@
  */
 #include "store/order.h"
 #include "store/order_internal.h"
+#include "store/rows.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,15 +39,12 @@
 /* Scope: a 0 id matches every row on its side. */
 #define SCOPE_WHERE "(? = 0 OR o.buyer_party_id = ?) AND (? = 0 OR o.seller_party_id = ?) "
 
-struct header_binding {
-    struct db_cols cols;
-    char status[21];
-};
+/* The status column as read, before finish_header makes it the enum. */
+#define STATUS_BUF 21
 
-static void bind_header(struct header_binding *hb, struct order_header *h)
+/* The header columns into h, its status as text into status (STATUS_BUF). */
+static void bind_header(struct db_cols *c, struct order_header *h, char *status)
 {
-    struct db_cols *c = &hb->cols;
-
     memset(h, 0, sizeof(*h));
     db_cols_init(c);
     col_i64(c, &h->order_id);
@@ -55,7 +53,7 @@ static void bind_header(struct header_binding *hb, struct order_header *h)
     col_str(c, h->buyer_order_no, sizeof(h->buyer_order_no));
     col_str(c, h->seller_code, sizeof(h->seller_code));
     col_str(c, h->buyer_code, sizeof(h->buyer_code));
-    col_str(c, hb->status, sizeof(hb->status));
+    col_str(c, status, STATUS_BUF);
     col_i32(c, &h->version);
     col_bool(c, &h->allow_adjust);
     col_str(c, h->ship_to_code, sizeof(h->ship_to_code));
@@ -73,9 +71,9 @@ static void bind_header(struct header_binding *hb, struct order_header *h)
 }
 
 /* After a fetch: the status text into the enum. */
-static int finish_header(struct header_binding *hb, struct order_header *h)
+static int finish_header(struct order_header *h, const char *status)
 {
-    int s = order_status_parse(hb->status);
+    int s = order_status_parse(status);
 
     if (s < 0)
         return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
@@ -101,12 +99,13 @@ DB_SQL(q_header_no_lock, HEADER_LOCKING "WHERE o.buyer_party_id = ? AND o.buyer_
 static int one_header(struct db_conn *db, struct db_sql *q, struct db_args *a,
                       struct order_header *out)
 {
-    struct header_binding hb;
+    char status[STATUS_BUF];
+    struct db_cols c;
     int rc;
 
-    bind_header(&hb, out);
-    rc = db_query_one(db, q, a, &hb.cols);
-    if (rc == 1 && finish_header(&hb, out) < 0)
+    bind_header(&c, out, status);
+    rc = db_query_one(db, q, a, &c);
+    if (rc == 1 && finish_header(out, status) < 0)
         return eos_err_code();
     return rc;
 }
@@ -122,10 +121,13 @@ int store_order_header(struct db_conn *db, const struct party_scope *scope, int6
     return one_header(db, lock ? &q_header_lock : &q_header, &a, out);
 }
 
-void order_header_script(struct jbuf *j, const struct party_scope *scope, int64_t order_id)
+void order_header_script(struct jbuf *j, const struct party_scope *scope, const char *ids)
 {
-    jbuf_raw(j, "SELECT " HEADER_COLS HEADER_FROM "WHERE o.order_id = ");
-    jbuf_i64(j, order_id);
+    if (j->len)
+        jbuf_raw(j, "; ");
+    jbuf_raw(j, "SELECT " HEADER_COLS HEADER_FROM "WHERE o.order_id IN (");
+    jbuf_raw(j, ids);
+    jbuf_raw(j, ")");
     if (scope->buyer_id) {
         jbuf_raw(j, " AND o.buyer_party_id = ");
         jbuf_i64(j, scope->buyer_id);
@@ -136,19 +138,28 @@ void order_header_script(struct jbuf *j, const struct party_scope *scope, int64_
     }
 }
 
-int order_header_script_row(struct db_conn *db, struct order_header *out)
+struct header_row {
+    struct order_header h;
+    char status[STATUS_BUF];
+};
+
+int order_header_script_rows(struct db_conn *db, const struct view_set *set, size_t *found)
 {
-    struct header_binding hb;
-    struct order_header row, *rows = NULL;
+    struct header_row row, *rows = NULL;
+    struct db_cols c;
     size_t n = 0;
     int rc;
 
-    memset(out, 0, sizeof(*out));
-    bind_header(&hb, &row);
-    rc = db_script_rows(db, &hb.cols, &row, sizeof(row), (void **)&rows, &n);
-    if (rc == 0 && n == 1 && (rc = finish_header(&hb, &rows[0])) == 0) {
-        *out = rows[0];
-        rc = 1;
+    *found = 0;
+    bind_header(&c, &row.h, row.status);
+    rc = db_script_rows(db, &c, &row, sizeof(row), (void **)&rows, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct order_view *v = view_find(set, rows[i].h.order_id);
+
+        if (v && (rc = finish_header(&rows[i].h, rows[i].status)) == 0) {
+            v->h = rows[i].h;
+            (*found)++;
+        }
     }
     free(rows);
     return rc;
@@ -290,10 +301,10 @@ static void filter_args(struct db_args *a, const struct order_filter *f)
 int store_order_list(struct db_conn *db, const struct order_filter *f,
                      struct order_header *out, size_t max, size_t *count, int64_t *total)
 {
-    struct header_binding hb;
+    char status[STATUS_BUF];
     struct order_header row;
     struct db_args a;
-    struct db_cols c;
+    struct db_cols hc, c;
     int rc;
 
     *count = 0;
@@ -302,12 +313,12 @@ int store_order_list(struct db_conn *db, const struct order_filter *f,
     filter_args(&a, f);
     arg_i64(&a, f->limit);
     arg_i64(&a, f->offset);
-    bind_header(&hb, &row);
-    rc = db_query(db, &q_list, &a, &hb.cols);
+    bind_header(&hc, &row, status);
+    rc = db_query(db, &q_list, &a, &hc);
     if (rc < 0)
         return rc;
-    while ((rc = db_fetch(db, &q_list, &hb.cols)) == 1 && *count < max) {
-        if ((rc = finish_header(&hb, &row)) < 0)
+    while ((rc = db_fetch(db, &q_list, &hc)) == 1 && *count < max) {
+        if ((rc = finish_header(&row, status)) < 0)
             break;
         out[(*count)++] = row;
     }
@@ -458,56 +469,4 @@ int store_change_decide(struct db_conn *db, int64_t change_id, const char *statu
     return db_exec(db, &q_change_decide, &a, NULL);
 }
 
-/* ------------------------------------------------------------ many headers */
 
-DB_SQL(q_headers_many,
-       "SELECT " HEADER_COLS HEADER_FROM
-       "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j ON o.order_id = j.id WHERE "
-       SCOPE_WHERE);
-
-int store_order_headers_many(struct db_conn *db, const struct party_scope *scope,
-                             const int64_t *ids, size_t n, struct order_view *views,
-                             size_t *found)
-{
-    struct header_binding hb;
-    struct order_header row;
-    struct db_args a;
-    struct jbuf j;
-    int rc;
-
-    *found = 0;
-    for (size_t i = 0; i < n; i++)
-        memset(&views[i].h, 0, sizeof(views[i].h));
-    jbuf_init(&j);
-    jbuf_raw(&j, "[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            jbuf_raw(&j, ",");
-        jbuf_i64(&j, ids[i]);
-    }
-    jbuf_raw(&j, "]");
-    if (jbuf_failed(&j)) {
-        jbuf_free(&j);
-        return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-    }
-    db_args_init(&a);
-    arg_str(&a, j.data);
-    scope_args(&a, scope);
-    bind_header(&hb, &row);
-    rc = db_query(db, &q_headers_many, &a, &hb.cols);
-    if (rc == 0) {
-        while ((rc = db_fetch(db, &q_headers_many, &hb.cols)) == 1) {
-            if ((rc = finish_header(&hb, &row)) < 0)
-                break;
-            for (size_t i = 0; i < n; i++) {
-                if (ids[i] == row.order_id) {
-                    views[i].h = row;
-                    (*found)++;
-                }
-            }
-        }
-        db_done(db, &q_headers_many);
-    }
-    jbuf_free(&j);
-    return rc < 0 ? rc : 0;
-}

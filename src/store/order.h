@@ -54,12 +54,6 @@ int store_order_set_status(struct db_conn *db, int64_t order_id, int32_t version
  * order_view_clear() frees it either way. */
 int store_order_details(struct db_conn *db, struct order_view *v);
 
-/* The same for n orders at once (headers in views[i].h, any order): one
- * SELECT per part for the whole batch, sent together, so a feed batch of 100
- * orders costs one round trip (two when some have change requests,
- * shipments or invoices), not six hundred. */
-int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n);
-
 /* One whole order by id, within scope, on one consistent snapshot of its
  * own (not inside another transaction): the read of GetOrderStatus, in two
  * round trips. 1 found, 0 not found (or out of scope), < 0 error; out is
@@ -67,11 +61,11 @@ int store_order_details_many(struct db_conn *db, struct order_view *views, size_
 int store_order_read(struct db_conn *db, const struct party_scope *scope, int64_t order_id,
                      struct order_view *out);
 
-/* Headers of the given orders, within scope, into views[i].h in the order of
- * ids; *found is how many exist (a missing one leaves its h.order_id 0). */
-int store_order_headers_many(struct db_conn *db, const struct party_scope *scope,
-                             const int64_t *ids, size_t n, struct order_view *views,
-                             size_t *found);
+/* The given orders within scope, whole, into views[i] for ids[i], in one
+ * round trip (two when some have change requests, shipments or invoices);
+ * *found is how many exist (a missing one keeps only its h.order_id). */
+int store_orders_read(struct db_conn *db, const struct party_scope *scope, const int64_t *ids,
+                      size_t n, struct order_view *views, size_t *found);
 
 /* One page of order headers, newest first, and the total number matching.
  * status "" : any; dates "" : unbounded (inclusive, creation day in UTC). */

@@ -67,11 +67,18 @@ struct batch {
 /* Hands rows (each starting with an int64 order id, payload at `off`) to the
  * batch's views: the array at offset `arr` of struct order_view and its
  * count at `cnt`. */
-static int distribute(const struct batch *b, const void *rows, size_t nrows, size_t row_size,
-                      size_t off, size_t payload, size_t arr, size_t cnt)
+static struct view_set set_of(const struct batch *b)
 {
     struct view_set set = {b->views, b->n, sizeof(struct order_view),
                            offsetof(struct order_view, h.order_id)};
+
+    return set;
+}
+
+static int distribute(const struct batch *b, const void *rows, size_t nrows, size_t row_size,
+                      size_t off, size_t payload, size_t arr, size_t cnt)
+{
+    struct view_set set = set_of(b);
 
     return rows_distribute(&set, rows, nrows, row_size, off, payload, arr, cnt);
 }
@@ -381,39 +388,60 @@ static int ids_text(struct jbuf *ids, const struct order_view *views, size_t n)
     return jbuf_failed(ids) ? eos_err_set(EOS_EINTERNAL, NULL, "out of memory") : 0;
 }
 
-int store_order_details_many(struct db_conn *db, struct order_view *views, size_t n)
+/* The read script of a batch: with scope the headers, then the lines, the
+ * history, and the optional parts in p, in the order the loaders take them. */
+static int batch_script(struct jbuf *j, const struct party_scope *scope, const char *ids,
+                        struct parts p)
 {
-    struct batch b = {views, n};
-    struct parts p;
+    jbuf_free(j);
+    jbuf_init(j);
+    if (scope)
+        order_header_script(j, scope, ids);
+    script_select_in(j, LINES_SELECT, "l.order_id", ids, LINES_ORDER);
+    script_select_in(j, HISTORY_SELECT, "h.order_id", ids, HISTORY_ORDER);
+    parts_script(j, p, ids);
+    return jbuf_failed(j) ? eos_err_set(EOS_EINTERNAL, NULL, "out of memory") : 0;
+}
+
+/* Takes what batch_script asked for from the script in flight. */
+static int take_batch(struct db_conn *db, const struct batch *b, const struct party_scope *scope,
+                      struct parts p, size_t *found)
+{
+    struct view_set set = set_of(b);
+    int rc = 0;
+
+    if ((scope && (rc = order_header_script_rows(db, &set, found)) < 0) ||
+        (rc = load_lines(db, b)) < 0 || (rc = load_history(db, b)) < 0 ||
+        (rc = load_parts(db, b, p)) < 0)
+        return rc;
+    return db_script_end(db);
+}
+
+/* A batch inside the transaction that is open: with scope its headers, lines
+ * and history as one script; the optional parts some of its orders turn out
+ * to have as one more. */
+static int read_batch(struct db_conn *db, const struct party_scope *scope, struct batch *b,
+                      size_t *found)
+{
+    struct parts none = {false, false, false}, p;
     struct jbuf ids, j;
     int rc;
 
-    if (n == 0)
-        return 0;
     jbuf_init(&ids);
     jbuf_init(&j);
-    if ((rc = ids_text(&ids, views, n)) < 0)
+    if ((rc = ids_text(&ids, b->views, b->n)) < 0 ||
+        (rc = batch_script(&j, scope, ids.data, none)) < 0 || (rc = db_script(db, j.data)) < 0 ||
+        (rc = take_batch(db, b, scope, none, found)) < 0)
         goto out;
-    script_select_in(&j, LINES_SELECT, "l.order_id", ids.data, LINES_ORDER);
-    script_select_in(&j, HISTORY_SELECT, "h.order_id", ids.data, HISTORY_ORDER);
-    if (jbuf_failed(&j)) {
-        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-        goto out;
-    }
-    if ((rc = db_script(db, j.data)) < 0 || (rc = load_lines(db, &b)) < 0 ||
-        (rc = load_history(db, &b)) < 0 || (rc = db_script_end(db)) < 0)
-        goto out;
-    p = parts_of(views, n);
+    p = parts_of(b->views, b->n);
     if (!p.changes && !p.shipments && !p.invoices)
         goto out;
     jbuf_free(&j);
     jbuf_init(&j);
     parts_script(&j, p, ids.data);
-    if (jbuf_failed(&j)) {
+    if (jbuf_failed(&j))
         rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
-        goto out;
-    }
-    if ((rc = db_script(db, j.data)) == 0 && (rc = load_parts(db, &b, p)) == 0)
+    else if ((rc = db_script(db, j.data)) == 0 && (rc = load_parts(db, b, p)) == 0)
         rc = db_script_end(db);
 out:
     if (rc < 0)
@@ -425,24 +453,22 @@ out:
 
 int store_order_details(struct db_conn *db, struct order_view *v)
 {
-    return store_order_details_many(db, v, 1);
+    struct batch b = {v, 1};
+
+    return read_batch(db, NULL, &b, NULL);
 }
 
-/* The read script of one order: header, lines, history, and the optional
- * parts in p, in the order the loaders take them. */
-static int read_script(struct jbuf *j, const struct party_scope *scope, int64_t order_id,
-                       struct parts p)
+int store_orders_read(struct db_conn *db, const struct party_scope *scope, const int64_t *ids,
+                      size_t n, struct order_view *views, size_t *found)
 {
-    char id[24];
+    struct batch b = {views, n};
 
-    snprintf(id, sizeof(id), "%lld", (long long)order_id);
-    jbuf_free(j);
-    jbuf_init(j);
-    order_header_script(j, scope, order_id);
-    script_select_in(j, LINES_SELECT, "l.order_id", id, LINES_ORDER);
-    script_select_in(j, HISTORY_SELECT, "h.order_id", id, HISTORY_ORDER);
-    parts_script(j, p, id);
-    return jbuf_failed(j) ? eos_err_set(EOS_EINTERNAL, NULL, "out of memory") : 0;
+    *found = 0;
+    for (size_t i = 0; i < n; i++) {
+        memset(&views[i].h, 0, sizeof(views[i].h));
+        views[i].h.order_id = ids[i]; /* where each header goes, until read */
+    }
+    return n ? read_batch(db, scope, &b, found) : 0;
 }
 
 /* One order in one round trip: the snapshot's start, every query and its end
@@ -457,17 +483,23 @@ int store_order_read(struct db_conn *db, const struct party_scope *scope, int64_
     struct batch b = {out, 1};
     struct parts want = {false, false, false}, have;
     struct jbuf j;
+    char id[24];
+    size_t found = 0;
     int rc;
 
-    memset(out, 0, sizeof(*out));
+    snprintf(id, sizeof(id), "%lld", (long long)order_id);
     jbuf_init(&j);
     for (;;) {
-        if ((rc = read_script(&j, scope, order_id, want)) < 0 ||
+        memset(out, 0, sizeof(*out));
+        out->h.order_id = order_id;
+        if ((rc = batch_script(&j, scope, id, want)) < 0 ||
             (rc = db_read_snapshot(db, j.data)) < 0 ||
-            (rc = order_header_script_row(db, &out->h)) <= 0 || (rc = load_lines(db, &b)) < 0 ||
-            (rc = load_history(db, &b)) < 0 || (rc = load_parts(db, &b, want)) < 0 ||
-            (rc = db_script_end(db)) < 0)
+            (rc = take_batch(db, &b, scope, want, &found)) < 0)
             break;
+        if (found == 0) {
+            rc = 0;
+            break;
+        }
         have = parts_of(out, 1);
         if ((!have.changes || want.changes) && (!have.shipments || want.shipments) &&
             (!have.invoices || want.invoices)) {
@@ -479,9 +511,10 @@ int store_order_read(struct db_conn *db, const struct party_scope *scope, int64_
         want.shipments |= have.shipments;
         want.invoices |= have.invoices;
         order_view_clear(out);
-        memset(out, 0, sizeof(*out));
     }
     db_rollback(db); /* after a failure; nothing to do otherwise */
     jbuf_free(&j);
+    if (rc <= 0)
+        order_view_clear(out);
     return rc;
 }

@@ -1,18 +1,20 @@
 /*
  * order_internal.h - what order.c lends order_details.c for reading one
- * order in a single round trip: the header's part of the read script.
+ * batch of orders in one round trip: the headers' part of the read script.
  */
 #ifndef EOS_STORE_ORDER_INTERNAL_H
 #define EOS_STORE_ORDER_INTERNAL_H
 
 #include "base/jbuf.h"
 #include "store/order.h"
+#include "store/rows.h"
 
-/* Appends the SELECT of one order's header, by id within scope, to a read
- * script (numbers only, see db_begin_snapshot_reading). */
-void order_header_script(struct jbuf *j, const struct party_scope *scope, int64_t order_id);
+/* Appends the SELECT of the headers of the orders ids ("1,2,3") within scope
+ * to a read script (numbers only, see db_read_snapshot). */
+void order_header_script(struct jbuf *j, const struct party_scope *scope, const char *ids);
 
-/* Reads that SELECT's result set: 1 found (into *out), 0 none, < 0 error. */
-int order_header_script_row(struct db_conn *db, struct order_header *out);
+/* Reads that SELECT's result set into the views of the ids it found
+ * (*found of them). */
+int order_header_script_rows(struct db_conn *db, const struct view_set *set, size_t *found);
 
 #endif

@@ -91,11 +91,10 @@ static int load_orders(struct svc_ctx *ctx, int64_t seller_id, const int64_t *id
     if (!out->orders)
         return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
     out->count = n;
-    if ((rc = store_order_headers_many(ctx->db, &scope, ids, n, out->orders, &found)) < 0)
-        return rc;
-    if (found != n)
-        return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
-    return store_order_details_many(ctx->db, out->orders, n);
+    rc = store_orders_read(ctx->db, &scope, ids, n, out->orders, &found);
+    if (rc == 0 && found != n) /* the feed names only orders of its seller */
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+    return rc;
 }
 
 int svc_download_orders(struct svc_ctx *ctx, const char *cursor, int max, struct feed_batch *out)
