@@ -14,28 +14,25 @@
 #include "store/stmt.h"
 
 /* The header columns every header query selects, in bind_header's order;
- * codes selects the seller's and the buyer's codes, changes whether change
- * requests exist (read by the details, so lists pass FALSE). */
-#define HEADER_COLS_CODES(codes, changes)                                                     \
+ * codes selects the seller's and the buyer's codes. */
+#define HEADER_COLS_CODES(codes)                                                              \
     "o.order_id, o.seller_party_id, o.buyer_party_id, o.buyer_order_no, " codes ", "         \
     "o.status, o.version, o.allow_adjust, COALESCE(o.ship_to_code, ''), "                   \
     "COALESCE(DATE_FORMAT(o.requested_delivery_date, '%Y-%m-%d'), ''), COALESCE(o.note, ''), " \
     "o.currency, o.total_amount, o.shipped_amount, o.invoiced_amount, o.paid_amount, "        \
     "o.content_hash, TIMESTAMPDIFF(SECOND, '1970-01-01', o.created_at), "                    \
-    "TIMESTAMPDIFF(SECOND, '1970-01-01', o.updated_at), " changes " "
-#define HAS_CHANGES "EXISTS (SELECT 1 FROM change_request c WHERE c.order_id = o.order_id)"
+    "TIMESTAMPDIFF(SECOND, '1970-01-01', o.updated_at), o.has_changes "
 #define HEADER_FROM                                                                           \
     "FROM purchase_order o JOIN party s ON s.party_id = o.seller_party_id "                  \
     "JOIN party b ON b.party_id = o.buyer_party_id "
-#define HEADER_COLS HEADER_COLS_CODES("s.code, b.code", HAS_CHANGES)
+#define HEADER_COLS HEADER_COLS_CODES("s.code, b.code")
 /* Locking reads name the parties in subqueries: FOR UPDATE locks the rows the
  * outer query reads, so the order and not its parties, which every order of
  * the seller (and of the buyer) shares. */
 #define HEADER_LOCKING                                                                        \
     "SELECT " HEADER_COLS_CODES(                                                              \
         "(SELECT code FROM party WHERE party_id = o.seller_party_id), "                       \
-        "(SELECT code FROM party WHERE party_id = o.buyer_party_id)",                         \
-        HAS_CHANGES) "FROM purchase_order o "
+        "(SELECT code FROM party WHERE party_id = o.buyer_party_id)") "FROM purchase_order o "
 /* Scope: a 0 id matches every row on its side. */
 #define SCOPE_WHERE "(? = 0 OR o.buyer_party_id = ?) AND (? = 0 OR o.seller_party_id = ?) "
 
@@ -276,7 +273,7 @@ int store_order_set_status(struct db_conn *db, int64_t order_id, int32_t version
 /* The page and the total are two queries: a window count over the page query
  * would read every matching row in full; COUNT(*) reads only the index. */
 DB_SQL(q_list,
-       "SELECT " HEADER_COLS_CODES("s.code, b.code", "FALSE") HEADER_FROM "WHERE " SCOPE_WHERE
+       "SELECT " HEADER_COLS HEADER_FROM "WHERE " SCOPE_WHERE
        "AND (? = '' OR o.status = ?) "
        "AND (? = '' OR o.created_at >= ?) "
        "AND (? = '' OR o.created_at < DATE_ADD(?, INTERVAL 1 DAY)) "
@@ -343,6 +340,8 @@ int store_order_list(struct db_conn *db, const struct order_filter *f,
 DB_SQL(q_change_insert,
        "INSERT INTO change_request (order_id, status, requested_at, requested_by, reason) "
        "VALUES (?, 'PENDING', UTC_TIMESTAMP(6), ?, ?)");
+/* The order's header tells its readers there are change requests to read. */
+DB_SQL(q_change_flag, "UPDATE purchase_order SET has_changes = TRUE WHERE order_id = ?");
 DB_SQL(q_change_lines_insert,
        "INSERT INTO change_request_line (change_request_id, line_no, new_quantity, "
        "new_unit_price, new_delivery_date) "
@@ -363,6 +362,10 @@ int store_change_insert(struct db_conn *db, int64_t order_id, const char *reques
     if (rc < 0)
         return rc;
     *id_out = db_insert_id(db, &q_change_insert);
+    db_args_init(&a);
+    arg_i64(&a, order_id);
+    if ((rc = db_exec(db, &q_change_flag, &a, NULL)) < 0)
+        return rc;
     db_args_init(&a);
     arg_i64(&a, *id_out);
     arg_str(&a, lines_json);
