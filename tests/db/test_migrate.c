@@ -1,13 +1,16 @@
 /*
  * test_migrate.c - the schema and the demo data on a real MariaDB: migrating
- * an empty database, migrating twice, loading the demo twice.
+ * an empty database, migrating twice, loading the demo twice, what a
+ * migration does to data stored before it.
  *
  * Works on its own database (EOS_DB_NAME with "_migrate" appended), dropped at
  * the start, so it neither needs nor disturbs the other suites' data.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "base/paths.h"
@@ -163,6 +166,88 @@ static void test_migrate__references_are_foreign_keys(void)
     db_close(db);
 }
 
+/* Links into dir the migrations of schema_dir whose names sort before
+ * `before` (all of them when NULL); 0 on success. */
+static int link_migrations(const char *dir, const char *before)
+{
+    struct dirent *e;
+    DIR *d = opendir(schema_dir);
+    char from[2048], to[2048], *source = realpath(schema_dir, NULL);
+    int rc = d && source ? 0 : -1;
+
+    while (rc == 0 && d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || (before && strcmp(e->d_name, before) >= 0))
+            continue;
+        snprintf(from, sizeof(from), "%s/%s", source, e->d_name);
+        snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
+        if (access(to, F_OK) != 0 && symlink(from, to) != 0)
+            rc = -1;
+    }
+    if (d)
+        closedir(d);
+    free(source);
+    return rc;
+}
+
+static void unlink_migrations(const char *dir)
+{
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    char path[2048];
+
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* Two orders of BUY001 with ACME, the first with a change request, written
+ * as the code before migration 006 wrote them. */
+static const char *const orders_before_006[] = {
+    "INSERT INTO purchase_order (seller_party_id, buyer_party_id, buyer_order_no, status, "
+    "currency, total_amount, content_hash, created_by, created_at, updated_at) "
+    "SELECT s.party_id, b.party_id, n.no, 'SUBMITTED', 'EUR', 0, UNHEX(SHA2(n.no, 256)), "
+    "u.user_id, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM party s, party b, app_user u, "
+    "(SELECT 'M-1' AS no UNION ALL SELECT 'M-2') n "
+    "WHERE s.code = 'ACME' AND b.code = 'BUY001' AND u.username = 'buyer1'",
+    "INSERT INTO change_request (order_id, requested_at, requested_by) "
+    "SELECT order_id, UTC_TIMESTAMP(6), 'buyer1' FROM purchase_order WHERE buyer_order_no = 'M-1'",
+};
+DB_SQL(q_flagged, "SELECT COUNT(*) FROM purchase_order WHERE has_changes");
+DB_SQL(q_flagged_m1, "SELECT COUNT(*) FROM purchase_order WHERE has_changes AND "
+                     "buyer_order_no = 'M-1'");
+
+/* Orders stored before the header carried has_changes get it from their
+ * change requests when 006 adds the column. */
+static void test_migrate__006_marks_orders_that_have_change_requests(void)
+{
+    struct db_conn *db = NULL;
+    char dir[] = "/tmp/eos-migrate-XXXXXX";
+
+    CU_ASSERT_EQUAL_FATAL(store_drop_database(&cfg), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    CU_ASSERT_EQUAL_FATAL(link_migrations(dir, "006"), 0);
+    CU_ASSERT_EQUAL_FATAL(store_migrate(&cfg, dir, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    load_demo(db);
+    for (size_t i = 0; i < sizeof(orders_before_006) / sizeof(orders_before_006[0]); i++)
+        CU_ASSERT_EQUAL(db_exec_text(db, orders_before_006[i]), 0);
+    db_close(db);
+    db = NULL;
+    CU_ASSERT_EQUAL(link_migrations(dir, NULL), 0);
+    CU_ASSERT_EQUAL(store_migrate(&cfg, dir, NULL), 0);
+    unlink_migrations(dir);
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    CU_ASSERT_EQUAL(count_of(db, &q_flagged), 1);
+    CU_ASSERT_EQUAL(count_of(db, &q_flagged_m1), 1);
+    db_close(db);
+}
+
 int main(void)
 {
     static const struct test_case tests[] = {
@@ -171,6 +256,8 @@ int main(void)
         {"test_migrate__demo_twice_gives_the_same_data",
          test_migrate__demo_twice_gives_the_same_data},
         {"test_migrate__references_are_foreign_keys", test_migrate__references_are_foreign_keys},
+        {"test_migrate__006_marks_orders_that_have_change_requests",
+         test_migrate__006_marks_orders_that_have_change_requests},
     };
 
     return cunit_run("migrate", suite_init, suite_cleanup, tests, sizeof(tests) / sizeof(tests[0]));
