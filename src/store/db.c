@@ -391,8 +391,15 @@ int db_script_end(struct db_conn *conn)
         MYSQL_RES *res = mysql_store_result(conn->mysql);
         int status;
 
-        if (res)
+        if (res) {
             mysql_free_result(res);
+        } else if (mysql_field_count(conn->mysql) != 0) {
+            /* Its rows failed midway: the server stopped the script there,
+             * before a snapshot read's ROLLBACK. */
+            rc = db_error(conn, "script result");
+            conn->script_more = false;
+            break;
+        }
         status = mysql_next_result(conn->mysql);
         conn->script_more = status == 0;
         ended = status < 0;

@@ -559,8 +559,13 @@ int db_script_rows(struct db_conn *conn, struct db_cols *c, const void *row, siz
                   mysql_field_count(conn->mysql), c->count);
         return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
     }
-    if (!(res = mysql_store_result(conn->mysql)))
+    if (!(res = mysql_store_result(conn->mysql))) {
+        /* The statement failed while sending its rows, and the server
+         * stopped the script with it: nothing more comes, not even a
+         * snapshot read's ROLLBACK (db_rollback ends the transaction). */
+        conn->script_more = false;
         return db_error(conn, "script result");
+    }
     while (rc == 0 && (r = mysql_fetch_row(res)) != NULL) {
         if ((rc = text_row(c, r, mysql_fetch_lengths(res))) == 0)
             rc = append_row(&arr, &cap, count, row, size);

@@ -207,6 +207,45 @@ static void test_script__a_failing_statement_is_reported_and_rolled_back(void)
     CU_ASSERT_EQUAL(in_transaction(), 0);
 }
 
+/* A statement can fail after its columns went out, while its rows are
+ * sent (here a subquery that finds two rows for the first one): the server
+ * stops the script there, so its ROLLBACK never runs, and the rollback must
+ * still end the transaction, whether the result was being read or left
+ * unread. */
+static void test_script__a_statement_failing_midway_is_rolled_back(void)
+{
+    static const char failing[] =
+        "SELECT x.id, (SELECT y.id FROM probe y WHERE y.id >= x.id) FROM probe x ORDER BY x.id";
+    int64_t pair[2], *rows = NULL, one = 0, *ones = NULL;
+    struct db_cols c, o;
+    size_t n = 0;
+
+    CU_ASSERT_EQUAL_FATAL(db_exec_text(db, "DELETE FROM probe"), 0);
+    CU_ASSERT_EQUAL_FATAL(db_exec_text(db, "INSERT INTO probe VALUES (1), (2)"), 0);
+    db_cols_init(&c);
+    col_i64(&c, &pair[0]);
+    col_i64(&c, &pair[1]);
+    db_cols_init(&o);
+    col_i64(&o, &one);
+    for (int read_it = 0; read_it < 2; read_it++) {
+        CU_ASSERT_EQUAL_FATAL(db_read_snapshot(db, failing), 0);
+        if (read_it)
+            CU_ASSERT_TRUE(db_script_rows(db, &c, pair, sizeof(pair), (void **)&rows, &n) < 0);
+        free(rows);
+        rows = NULL;
+        db_rollback(db);
+        CU_ASSERT_EQUAL(in_transaction(), 0);
+        /* A snapshot opens again: SET TRANSACTION fails inside an open one. */
+        CU_ASSERT_EQUAL(db_read_snapshot(db, "SELECT 1"), 0);
+        CU_ASSERT_EQUAL(db_script_rows(db, &o, &one, sizeof(one), (void **)&ones, &n), 0);
+        CU_ASSERT_EQUAL(db_script_end(db), 0);
+        CU_ASSERT_EQUAL(ones ? ones[0] : 0, 1);
+        free(ones);
+        ones = NULL;
+    }
+    CU_ASSERT_EQUAL(db_exec_text(db, "DELETE FROM probe"), 0);
+}
+
 DB_SQL(q_probe_count, "SELECT COUNT(*) FROM probe");
 
 static int64_t probe_count(void)
@@ -316,6 +355,8 @@ int main(void)
          test_script__a_mismatch_is_an_internal_error_and_the_connection_recovers},
         {"test_script__a_failing_statement_is_reported_and_rolled_back",
          test_script__a_failing_statement_is_reported_and_rolled_back},
+        {"test_script__a_statement_failing_midway_is_rolled_back",
+         test_script__a_statement_failing_midway_is_rolled_back},
         {"test_script__all_queries_read_one_snapshot", test_script__all_queries_read_one_snapshot},
         {"test_script__a_commit_after_a_failed_script_rolls_back",
          test_script__a_commit_after_a_failed_script_rolls_back},
