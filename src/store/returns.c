@@ -232,9 +232,13 @@ static int read_batch(struct db_conn *db, const struct party_scope *scope, const
             jbuf_raw(&list, ",");
         jbuf_i64(&list, ids ? ids[i] : views[i].h.return_id);
     }
+    if (jbuf_failed(&list)) {
+        rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
+        goto out;
+    }
     if (scope) {
         jbuf_raw(&j, "SELECT " RETURN_COLS RETURN_FROM "WHERE r.return_id IN (");
-        jbuf_raw(&j, list.data ? list.data : "");
+        jbuf_raw(&j, list.data);
         jbuf_raw(&j, ")");
         if (scope->buyer_id) {
             jbuf_raw(&j, " AND r.buyer_party_id = ");
@@ -247,7 +251,7 @@ static int read_batch(struct db_conn *db, const struct party_scope *scope, const
     }
     script_select_in(&j, LINES_SELECT, "return_id", list.data, LINES_ORDER);
     script_select_in(&j, HISTORY_SELECT, "return_id", list.data, HISTORY_ORDER);
-    if (jbuf_failed(&list) || jbuf_failed(&j)) {
+    if (jbuf_failed(&j)) {
         rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
         goto out;
     }
