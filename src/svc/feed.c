@@ -100,26 +100,27 @@ struct download_job {
     int64_t cursor;
     int64_t *seqs;
     int64_t *ids;
+    struct feed_window w;
 };
 
 static int download_tx(struct svc_ctx *ctx, void *arg)
 {
     struct download_job *job = arg;
-    struct feed_download *d = job->d;
-    struct feed_window w = {0, 0, false};
-    int rc;
 
-    if ((rc = feed_window(ctx, job->seller_id, d->kind, job->has_cursor, job->cursor,
-                          (size_t)d->max, job->seqs, job->ids, &w)) < 0)
-        return rc;
-    d->more = w.more;
-    d->next_seq = w.next_seq;
-    return d->load(ctx, job->seller_id, job->ids, w.count, d->batch);
+    return feed_window(ctx, job->seller_id, job->d->kind, job->has_cursor, job->cursor,
+                       (size_t)job->d->max, job->seqs, job->ids, &job->w);
+}
+
+static int load_read(struct svc_ctx *ctx, void *arg)
+{
+    struct download_job *job = arg;
+
+    return job->d->load(ctx, job->seller_id, job->ids, job->w.count, job->d->batch);
 }
 
 int svc_feed_download(struct svc_ctx *ctx, struct feed_download *d)
 {
-    struct download_job job = {d, 0, false, 0, NULL, NULL};
+    struct download_job job = {d, 0, false, 0, NULL, NULL, {0, 0, false}};
     int rc;
 
     if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0)
@@ -138,6 +139,15 @@ int svc_feed_download(struct svc_ctx *ctx, struct feed_download *d)
         rc = eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
     else
         rc = svc_run_tx(ctx, download_tx, &job);
+    /* The objects are read after the window committed, on one snapshot: a
+     * read committed transaction would read each part of an order as of
+     * its own moment, the header from before a change and the lines from
+     * after it. What changes later is newer, and back in the feed. */
+    if (rc == 0) {
+        d->more = job.w.more;
+        d->next_seq = job.w.next_seq;
+        rc = svc_run_read(ctx, load_read, &job);
+    }
     free(job.seqs);
     free(job.ids);
     return rc;

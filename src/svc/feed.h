@@ -18,8 +18,8 @@
  * numbered by the downloads that follow. */
 #define FEED_NUMBER_AHEAD 10
 
-/* Loads the objects of a window into the caller's batch, inside the
- * download's transaction; ids are in feed order. */
+/* Loads the objects of a window into the caller's batch, on a read snapshot
+ * taken after the window's numbers committed; ids are in feed order. */
 typedef int (*feed_load_fn)(struct svc_ctx *ctx, int64_t seller_id, const int64_t *ids,
                             size_t count, void *batch);
 
@@ -35,8 +35,8 @@ struct feed_download {
 };
 
 /* A whole download for the calling seller: checks the cursor and the batch
- * size, takes the window and loads it, in one transaction (run again after a
- * deadlock: load must reset the batch it fills). */
+ * size, takes the window in one transaction (run again after a deadlock),
+ * then loads it on one snapshot (load must reset the batch it fills). */
 int svc_feed_download(struct svc_ctx *ctx, struct feed_download *d);
 
 /* Saves an acknowledged position in its own transaction; *acked receives the
