@@ -4,6 +4,7 @@
 #include "hub/reqbuf.h"
 
 #include <errno.h>
+#include <openssl/err.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,10 @@ static void answer_continue(struct reqbuf *rb, int fd, SSL *ssl)
     if (rb->continue_sent || !rb->frame.expect_continue)
         return;
     rb->continue_sent = true;
-    if (ssl)
+    if (ssl) {
+        ERR_clear_error();
         (void)SSL_write(ssl, continue_line, (int)sizeof(continue_line) - 1);
+    }
     else
         (void)send(fd, continue_line, sizeof(continue_line) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
@@ -58,7 +61,13 @@ static long read_some(struct reqbuf *rb, int fd, SSL *ssl, bool *want_write)
     size_t room = rb->cap - rb->len;
 
     if (ssl) {
-        int n = SSL_read(ssl, rb->data + rb->len, room > INT32_MAX ? INT32_MAX : (int)room);
+        int n;
+
+        /* SSL_get_error takes any error in the thread's queue for this
+         * read's: a failed handshake or shutdown of another connection
+         * would close this one. */
+        ERR_clear_error();
+        n = SSL_read(ssl, rb->data + rb->len, room > INT32_MAX ? INT32_MAX : (int)room);
 
         if (n > 0)
             return n;

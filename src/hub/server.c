@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -136,6 +137,7 @@ static void conn_close(struct hub_server *srv, struct conn *c)
     if (c->ssl) {
         SSL_shutdown(c->ssl);
         SSL_free(c->ssl); /* frees the BIO too */
+        ERR_clear_error(); /* a shutdown midway leaves errors for the thread's next connection */
     }
     if (c->fd >= 0) {
         epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
@@ -387,6 +389,7 @@ static int tls_step(struct hub_server *srv, struct conn *c, bool *want_write)
         if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1)
             return -1;
     }
+    ERR_clear_error();
     r = SSL_accept(c->ssl);
     if (r == 1) {
         c->handshaken = true;
@@ -431,6 +434,7 @@ static void serve_conn(struct worker *w, struct conn *c)
         if (got == REQBUF_MORE)
             break;
         metrics_busy_add(1);
+        ERR_clear_error(); /* gSOAP's TLS writes judge errors as reqbuf does */
         keep = serve_one(w, c);
         metrics_busy_add(-1);
         if (!keep || atomic_load(&srv->stopping))
