@@ -569,12 +569,16 @@ static int linger_close(struct soap *soap, SOAP_SOCKET fd)
 
 /* gSOAP's fshutdownsocket, called before closing: stop writing only. Shutting
  * the reading side too would make linger_close's draining read nothing, and
- * the kernel reset the connection under a client still sending. */
+ * the kernel reset the connection under a client still sending. Called while
+ * TLS is being closed, its answer must not be 0: gSOAP would then wait up to 5
+ * s for the client's close_notify, holding the worker for a client that has
+ * its response already and may never answer. */
 static int shutdown_write(struct soap *soap, SOAP_SOCKET fd, int how)
 {
-    (void)soap;
+    int rc = shutdown(fd, SHUT_WR);
+
     (void)how;
-    return shutdown(fd, SHUT_WR);
+    return soap->ssl ? SOAP_EOF : rc;
 }
 
 static void configure_soap(struct soap *soap, const struct hub_config *cfg)

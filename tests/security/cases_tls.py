@@ -247,3 +247,44 @@ def _(ctx):
     ctx.note(f"with 8 stalled handshakes: {len(lat)} HTTPS requests, slowest {max(lat):.2f}s")
     check(not failures, f"{len(failures)} requests failed: {failures[:2]}")
     check(max(lat) < 1.5, f"an HTTPS request waited {max(lat):.2f}s behind stalled handshakes")
+
+
+@case("tls", "clients-keeping-a-closed-connection-open-do-not-hold-workers")
+def _(ctx):
+    # Eight HTTPS clients ask for "Connection: close", read their answer and then neither
+    # close nor answer the hub's close_notify, on a hub with 4 workers. Closing such a
+    # connection must not wait for the client (gSOAP's own close waits up to 5 s for it).
+    h = tls_hub(ctx)
+    lingering = []
+    body = lib.envelope(lib.op_body("GetServiceInfo"))
+    request = (f"POST /eos HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nConnection: close\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n{body}").encode()
+    failures = []
+    try:
+        for _ in range(8):
+            raw = socket.create_connection((h.host, h.port), timeout=15)
+            s = lib.insecure_client_context().wrap_socket(raw, server_hostname="localhost")
+            s.sendall(request)
+            lingering.append(s)
+        lat = []
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            start = time.monotonic()
+            try:
+                ok, r = lib.healthz(h)
+                if not ok:
+                    failures.append(repr(r))
+            except (OSError, ssl.SSLError) as e:
+                failures.append(f"{type(e).__name__}: {e}")
+            lat.append(time.monotonic() - start)
+            time.sleep(0.2)
+        for s in lingering:
+            r = lib.read_response(s, timeout=15)
+            if r.status != 200:
+                failures.append(f"a Connection: close request got {r!r}")
+    finally:
+        for s in lingering:
+            s.close()
+    ctx.note(f"beside 8 lingering clients: {len(lat)} requests, slowest {max(lat):.2f}s")
+    check(not failures, f"{len(failures)} requests failed: {failures[:2]}")
+    check(max(lat) < 1.5, f"a request waited {max(lat):.2f}s behind clients that linger")
