@@ -18,8 +18,8 @@ enum http_frame_status {
     HTTP_FRAME_MORE,     /* the request is not complete: read more */
     HTTP_FRAME_COMPLETE, /* the request ends at frame->end */
     HTTP_FRAME_HANDOVER, /* the end cannot be told here (no length, too large,
-                            broken framing): serve what there is and let the
-                            server read the rest and refuse what it must */
+                            broken framing): serve what there is as the whole
+                            request, refused as it must be, and close */
 };
 
 struct http_frame {

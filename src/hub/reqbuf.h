@@ -6,8 +6,9 @@
  * is not complete yet: a client sending slowly holds a buffer, not a thread.
  * Once the request is complete (base/http_frame.h says where it ends), gSOAP
  * reads it from the buffer. Requests the framer cannot bound (no length, over
- * the size limit) are handed over as they are: gSOAP reads the rest from the
- * socket and the request guard refuses what it must.
+ * the size limit) are handed over as they are: gSOAP reads what the buffer
+ * holds and nothing more, the request guard refuses what it must, and the
+ * connection is closed after the answer.
  */
 #ifndef EOS_HUB_REQBUF_H
 #define EOS_HUB_REQBUF_H
@@ -25,7 +26,7 @@ struct reqbuf {
     size_t off;              /* bytes of the current request gSOAP has taken */
     size_t end;              /* where the current request ends (once ready) */
     bool ready;              /* complete or handed over: serve it */
-    bool handover;           /* gSOAP reads on from the socket past end */
+    bool handover;           /* its end unknown: served as read, then closed */
     bool continue_sent;      /* "100 Continue" answered for this request */
     struct http_frame frame;
     double first_byte;       /* monotonic seconds: the request's first byte */

@@ -361,7 +361,9 @@ static bool serve_one(struct worker *w, struct conn *c)
         if (!w->api.call.http_get)
             metrics_record(w->api.call.op, w->api.call.error, seconds);
     }
-    keep = soap->socket == c->fd && soap->keep_alive > 0;
+    /* A request whose end the framer could not tell was served from what
+     * was read: the rest of the stream has no known boundary. */
+    keep = soap->socket == c->fd && soap->keep_alive > 0 && !c->in.handover;
 out:
     w->current = NULL;
     /* Take the socket back from gSOAP, or learn that gSOAP closed it. */
@@ -463,8 +465,8 @@ close:
 }
 
 /* gSOAP's frecv under the guard: the request as read into the connection's
- * buffer; past it only when handed over (then the socket, through gSOAP's
- * own frecv). */
+ * buffer, never the socket past it. A request handed over (its end unknown)
+ * ends where the buffer does: a worker never waits on a client's socket. */
 static size_t (*gsoap_frecv)(struct soap *, char *, size_t);
 
 static size_t conn_recv(struct soap *soap, char *buf, size_t len)
@@ -477,9 +479,7 @@ static size_t conn_recv(struct soap *soap, char *buf, size_t len)
         return gsoap_frecv(soap, buf, len);
     rb = &w->current->in;
     n = reqbuf_take(rb, buf, len);
-    if (n > 0 || !rb->handover)
-        return n;
-    return gsoap_frecv(soap, buf, len);
+    return n;
 }
 
 static void *worker_main(void *arg)

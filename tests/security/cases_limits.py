@@ -416,3 +416,47 @@ def _(ctx):
             s.close()
         status = h.stop()
     check(status == 0, f"hub exit status {status}")
+
+
+@case("limits", "requests-without-a-known-end-do-not-hold-workers")
+def _(ctx):
+    # Headers that give the body no length (a POST with neither Content-Length nor chunked,
+    # a transfer coding the hub does not frame), then a byte every second, just under the
+    # receive timeout: twice as many such connections as workers. Each gets an answer at
+    # once, and another client's requests keep being answered.
+    h = slow_hub(ctx)
+    heads = [b"POST /eos HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n\r\n",
+             b"POST /eos HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"]
+    socks, answered = [], []
+    stop = threading.Event()
+
+    def dribble():
+        while not stop.wait(1.0):
+            for s in socks:
+                try:
+                    s.sendall(b"<")
+                except OSError:
+                    pass
+
+    t = threading.Thread(target=dribble, daemon=True)
+    try:
+        for i in range(8):
+            s = connect(h, timeout=10)
+            s.sendall(heads[i % 2])
+            socks.append(s)
+        t.start()
+        lat, failures = legit_latencies(h, 4)
+        for s in socks:
+            answered.append(server_answered_or_closed(s, 1.0))
+    finally:
+        stop.set()
+        t.join(5)
+        for s in socks:
+            s.close()
+    ctx.note(f"8 requests without a known end on 4 workers: other client {len(lat)} requests, "
+             f"slowest {max(lat):.2f}s; {sum(answered)} of 8 answered or closed")
+    check(not failures, f"{len(failures)} of the other client's requests failed: {failures[:2]}")
+    check(max(lat) < 1.5, f"the other client waited up to {max(lat):.2f}s behind requests "
+                          f"without a known end")
+    check(all(answered), f"{8 - sum(answered)} of 8 such requests were neither answered nor "
+                         f"closed")
