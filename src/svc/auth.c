@@ -199,17 +199,19 @@ static bool created_recent(const struct auth_settings *s, const struct credentia
 
 /* Spends a token's nonce: remembered in the database (autocommit, so it is
  * spent even if the request fails later) until its Created can no longer
- * pass; a nonce seen before is a replay, refused across hub processes. */
-static int spend_nonce(struct svc_ctx *ctx, const struct auth_settings *s,
-                       const struct credentials *cred, const unsigned char *nonce,
-                       size_t nonce_len)
+ * pass; a nonce seen before is a replay, refused across hub processes. It is
+ * the user's nonce, not the name's: names match whatever their case or
+ * trailing blanks, and the digest does not cover the name, so a token
+ * replayed under another spelling of the name is the same replay. */
+static int spend_nonce(struct svc_ctx *ctx, const struct auth_settings *s, int64_t user_id,
+                       const unsigned char *nonce, size_t nonce_len)
 {
     unsigned char key[32];
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int rc;
 
     if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestUpdate(md, cred->username, strlen(cred->username) + 1) != 1 ||
+        EVP_DigestUpdate(md, &user_id, sizeof(user_id)) != 1 ||
         EVP_DigestUpdate(md, nonce, nonce_len) != 1 ||
         EVP_DigestFinal_ex(md, key, NULL) != 1) {
         EVP_MD_CTX_free(md);
@@ -218,30 +220,50 @@ static int spend_nonce(struct svc_ctx *ctx, const struct auth_settings *s,
     EVP_MD_CTX_free(md);
     rc = store_nonce_remember(ctx->db, key, (int64_t)time(NULL) + s->created_window + 120);
     if (rc == EOS_EDUPKEY) {
-        log_info("auth: replayed nonce for %s", cred->username);
+        log_info("auth: replayed nonce for user %lld", (long long)user_id);
         return fail();
     }
     return rc < 0 ? rc : 0;
 }
 
 /* A PasswordText token may carry Nonce and Created too (SoapUI adds them):
- * then they hold as for a digest, so a captured token cannot be replayed. */
-static int text_token_fresh(struct svc_ctx *ctx, const struct auth_settings *s,
-                            const struct credentials *cred)
+ * then they hold as for a digest, so a captured token cannot be replayed.
+ * Checked before the password; the nonce (into nonce, *nonce_len bytes, 0
+ * without one) is spent once the token's user is known. */
+static int text_token_fresh(const struct auth_settings *s, const struct credentials *cred,
+                            unsigned char *nonce, size_t nonce_size, size_t *nonce_len)
 {
-    unsigned char nonce[128];
-    int nonce_len;
+    int n;
 
+    *nonce_len = 0;
     if (cred->kind != CRED_TEXT)
         return 0;
     if (cred->created && !created_recent(s, cred))
         return fail();
     if (!cred->nonce_b64)
         return 0;
-    nonce_len = base64_decode(nonce, sizeof(nonce), cred->nonce_b64);
-    if (nonce_len < 8)
+    n = base64_decode(nonce, nonce_size, cred->nonce_b64);
+    if (n < 8)
         return fail();
-    return spend_nonce(ctx, s, cred, nonce, (size_t)nonce_len);
+    *nonce_len = (size_t)n;
+    return 0;
+}
+
+/* The nonce of a text token whose password held, spent as its user's; a
+ * replay clears *out and fails. */
+static int spend_text_nonce(struct svc_ctx *ctx, const struct auth_settings *s,
+                            struct principal *out, const unsigned char *nonce, size_t nonce_len)
+{
+    int rc;
+
+    if (nonce_len == 0)
+        return 0;
+    if ((rc = spend_nonce(ctx, s, out->user_id, nonce, nonce_len)) < 0) {
+        if (rc == EOS_EAUTH_FAILED)
+            atomic_fetch_add(&failures_total, 1);
+        memset(out, 0, sizeof(*out));
+    }
+    return rc;
 }
 
 static int check_digest(struct svc_ctx *ctx, const struct auth_settings *s,
@@ -266,7 +288,7 @@ static int check_digest(struct svc_ctx *ctx, const struct auth_settings *s,
         rc = fail();
         goto out;
     }
-    if ((rc = spend_nonce(ctx, s, cred, nonce, (size_t)nonce_len)) < 0)
+    if ((rc = spend_nonce(ctx, s, user.user_id, nonce, (size_t)nonce_len)) < 0)
         goto out;
     rc = principal_from(&user, out);
 out:
@@ -293,6 +315,8 @@ static int locked_out(struct svc_ctx *ctx, const struct auth_settings *s,
 int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
                      const struct credentials *cred, struct principal *out)
 {
+    unsigned char nonce[128];
+    size_t nonce_len = 0;
     bool locked = false;
     int rc;
 
@@ -304,15 +328,15 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
         atomic_fetch_add(&failures_total, 1);
         return fail();
     }
-    /* A replayed or stale text token is refused before anything else. */
-    if ((rc = text_token_fresh(ctx, s, cred)) < 0) {
+    /* A stale text token is refused before anything else. */
+    if ((rc = text_token_fresh(s, cred, nonce, sizeof(nonce), &nonce_len)) < 0) {
         atomic_fetch_add(&failures_total, 1);
         return rc;
     }
     /* A password this caller had verified a minute ago, from this address, is
      * no guess: the cache answers before the lockout (see cache_key). */
     if (cred->kind != CRED_DIGEST && cached(s, cred, out))
-        return 0;
+        return spend_text_nonce(ctx, s, out, nonce, nonce_len);
     if ((rc = locked_out(ctx, s, cred, &locked)) < 0)
         return rc;
     if (locked) {
@@ -337,6 +361,8 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
             log_warn("auth: cannot record a failed login of %s", cred->username);
         return eos_err_set(EOS_EAUTH_FAILED, NULL, "%s", message);
     }
+    if (rc == 0 && cred->kind == CRED_TEXT)
+        rc = spend_text_nonce(ctx, s, out, nonce, nonce_len);
     return rc;
 }
 

@@ -111,6 +111,13 @@ static void test_auth__replayed_nonce_is_refused(void)
     CU_ASSERT_STRING_EQUAL(download_orders(), "FORBIDDEN");
     test_auth_digest_raw(client, "buyer2", test_demo_password(), nonce, now);
     CU_ASSERT_STRING_EQUAL(download_orders(), "AUTH_FAILED");
+    /* The digest does not cover the name, and names match whatever their
+     * case or trailing blanks: the same token under another spelling of the
+     * same user is the same replay. */
+    test_auth_digest_raw(client, "BUYER2", test_demo_password(), nonce, now);
+    CU_ASSERT_STRING_EQUAL(download_orders(), "AUTH_FAILED");
+    test_auth_digest_raw(client, "buyer2 ", test_demo_password(), nonce, now);
+    CU_ASSERT_STRING_EQUAL(download_orders(), "AUTH_FAILED");
 }
 
 static void test_auth__stale_created_is_refused(void)
