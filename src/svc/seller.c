@@ -415,6 +415,40 @@ static int progress_order(struct svc_ctx *ctx, struct order_view *v, const char 
     return svc_move_order(ctx, &v->h, to, reason);
 }
 
+/* A shipmentNo or invoiceNo already used (lookup's answer in found, the
+ * document in existing): 1 with the first document's answer in out when the
+ * content is the same, < 0 with DUPLICATE_CONFLICT when it is not, 0 when
+ * the number is new. */
+static int doc_used(struct svc_ctx *ctx, int64_t seller_id, int found,
+                    const struct doc_row *existing, const unsigned char *hash, const char *field,
+                    const char *kind, const char *no, struct doc_result *out)
+{
+    struct party_scope scope = {0, seller_id};
+    struct order_header h;
+    int rc;
+
+    if (found <= 0)
+        return found;
+    if (memcmp(existing->content_hash, hash, 32) != 0)
+        return eos_err_set(EOS_ECONFLICT, field, "%s %s was already used for a different %s",
+                           field, no, kind);
+    if ((rc = store_order_header(ctx->db, &scope, existing->order_id, false, &h)) < 0)
+        return rc;
+    out->duplicate = true;
+    if (rc == 1)
+        out->order_status = h.status;
+    return 1;
+}
+
+/* The answer to a request whose check failed before anything was written
+ * (rc, a client fault), given what the number's lookup says now (used): a
+ * twin request (the client's retry) may have committed the number while this
+ * one waited for the order's lock, and then the twin's answer is this one's. */
+static int twin_answer(int rc, int used)
+{
+    return used == 0 ? rc : used > 0 ? 0 : used;
+}
+
 struct shipment_job {
     int64_t seller_id;
     const struct shipment_in *in;
@@ -422,39 +456,30 @@ struct shipment_job {
     struct doc_result *out;
 };
 
+static int shipment_used(struct svc_ctx *ctx, struct shipment_job *job)
+{
+    struct doc_row existing;
+    int found = store_shipment_by_no(ctx->db, job->seller_id, job->in->shipment_no, &existing);
+
+    return doc_used(ctx, job->seller_id, found, &existing, job->hash, "shipmentNo", "shipment",
+                    job->in->shipment_no, job->out);
+}
+
 static int shipment_tx(struct svc_ctx *ctx, void *arg)
 {
     struct shipment_job *job = arg;
     const struct shipment_in *in = job->in;
-    struct doc_row existing;
     struct order_view v;
     struct jbuf j;
     money_t amount = 0;
+    bool wrote = false;
     char field[48], num[MONEY_STR_MAX], reason[300];
     int rc;
 
+    if ((rc = shipment_used(ctx, job)) != 0)
+        return rc > 0 ? 0 : rc;
     memset(&v, 0, sizeof(v));
     jbuf_init(&j);
-    rc = store_shipment_by_no(ctx->db, job->seller_id, in->shipment_no, &existing);
-    if (rc < 0)
-        goto out;
-    if (rc == 1) {
-        struct party_scope scope = {0, job->seller_id};
-
-        if (memcmp(existing.content_hash, job->hash, 32) != 0) {
-            rc = eos_err_set(EOS_ECONFLICT, "shipmentNo",
-                             "shipmentNo %s was already used for a different shipment",
-                             in->shipment_no);
-            goto out;
-        }
-        rc = store_order_header(ctx->db, &scope, existing.order_id, false, &v.h);
-        if (rc == 1) {
-            job->out->duplicate = true;
-            job->out->order_status = v.h.status;
-            rc = 0;
-        }
-        goto out;
-    }
     if ((rc = svc_lock_seller_order(ctx, job->seller_id, in->order_id, false, 0, &v.h)) < 0)
         goto out;
     if (!order_accepts_shipments(v.h.status)) {
@@ -500,6 +525,7 @@ static int shipment_tx(struct svc_ctx *ctx, void *arg)
         rc = eos_err_set(EOS_ELIMIT, "line", "too many lines");
         goto out;
     }
+    wrote = true;
     rc = store_shipment_insert(ctx->db, job->seller_id, v.h.buyer_id, in->shipment_no,
                                v.h.order_id, in->ship_date, amount, job->hash, ctx->who->user_id,
                                j.data);
@@ -514,6 +540,8 @@ static int shipment_tx(struct svc_ctx *ctx, void *arg)
         goto out;
     job->out->order_status = v.h.status;
 out:
+    if (rc < 0 && !wrote && eos_err_is_client(rc))
+        rc = twin_answer(rc, shipment_used(ctx, job));
     jbuf_free(&j);
     order_view_clear(&v);
     return rc;
@@ -574,37 +602,28 @@ struct invoice_job {
     struct doc_result *out;
 };
 
+static int invoice_used(struct svc_ctx *ctx, struct invoice_job *job)
+{
+    struct doc_row existing;
+    int found = store_invoice_by_no(ctx->db, job->seller_id, job->in->invoice_no, false, &existing);
+
+    return doc_used(ctx, job->seller_id, found, &existing, job->hash, "invoiceNo", "invoice",
+                    job->in->invoice_no, job->out);
+}
+
 static int invoice_tx(struct svc_ctx *ctx, void *arg)
 {
     struct invoice_job *job = arg;
     const struct invoice_in *in = job->in;
-    struct doc_row existing;
     struct order_view v;
     money_t before, after;
+    bool wrote = false;
     char reason[300];
     int rc;
 
+    if ((rc = invoice_used(ctx, job)) != 0)
+        return rc > 0 ? 0 : rc;
     memset(&v, 0, sizeof(v));
-    rc = store_invoice_by_no(ctx->db, job->seller_id, in->invoice_no, false, &existing);
-    if (rc < 0)
-        goto out;
-    if (rc == 1) {
-        struct party_scope scope = {0, job->seller_id};
-
-        if (memcmp(existing.content_hash, job->hash, 32) != 0) {
-            rc = eos_err_set(EOS_ECONFLICT, "invoiceNo",
-                             "invoiceNo %s was already used for a different invoice",
-                             in->invoice_no);
-            goto out;
-        }
-        rc = store_order_header(ctx->db, &scope, existing.order_id, false, &v.h);
-        if (rc == 1) {
-            job->out->duplicate = true;
-            job->out->order_status = v.h.status;
-            rc = 0;
-        }
-        goto out;
-    }
     if ((rc = svc_lock_seller_order(ctx, job->seller_id, in->order_id, false, 0, &v.h)) < 0)
         goto out;
     if (v.h.status != ORDER_ACCEPTED && v.h.status != ORDER_PARTIALLY_SHIPPED &&
@@ -622,6 +641,7 @@ static int invoice_tx(struct svc_ctx *ctx, void *arg)
     }
     if ((rc = store_order_details(ctx->db, &v)) < 0)
         goto out;
+    wrote = true;
     rc = store_invoice_insert(ctx->db, job->seller_id, v.h.buyer_id, in->invoice_no, v.h.order_id,
                               in->invoice_date, in->amount, job->hash, ctx->who->user_id);
     if (rc == EOS_EDUPKEY)
@@ -640,6 +660,8 @@ static int invoice_tx(struct svc_ctx *ctx, void *arg)
         goto out;
     job->out->order_status = v.h.status;
 out:
+    if (rc < 0 && !wrote && eos_err_is_client(rc))
+        rc = twin_answer(rc, invoice_used(ctx, job));
     order_view_clear(&v);
     return rc;
 }

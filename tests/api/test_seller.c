@@ -1688,6 +1688,92 @@ static int64_t shipped_order(struct soap *buyer, const char *tag, const struct l
     return id;
 }
 
+/* Two sessions sending the same document at once (an ERP's retry after a
+ * timeout): the one that waited for the order's lock while its twin
+ * committed answers duplicate, not the fault the checks would now give
+ * (the order shipped or invoiced in full). */
+struct doc_racer {
+    struct soap *client;
+    pthread_barrier_t *start, *done;
+    bool invoice;     /* RecordInvoice, else RecordShipment of line 1 */
+    int64_t order_id; /* set by the main thread before each round */
+    const char *no;
+    char fault[32];
+    bool duplicate;
+    bool stop;
+};
+
+static void *doc_racer_main(void *arg)
+{
+    static const struct ship_in all[] = {{1, "1"}};
+    struct doc_racer *r = arg;
+
+    for (;;) {
+        struct _eos__RecordShipmentResponse sr;
+        struct _eos__RecordInvoiceResponse ir;
+
+        pthread_barrier_wait(r->start);
+        if (r->stop)
+            break;
+        memset(&sr, 0, sizeof(sr));
+        memset(&ir, 0, sizeof(ir));
+        snprintf(r->fault, sizeof(r->fault), "%s",
+                 r->invoice ? invoice(r->client, r->no, r->order_id, "20.00", &ir)
+                            : ship(r->client, r->no, r->order_id, all, 1, &sr));
+        r->duplicate = r->invoice ? ir.duplicate && *ir.duplicate == xsd__boolean__true_
+                                  : sr.duplicate && *sr.duplicate == xsd__boolean__true_;
+        pthread_barrier_wait(r->done);
+    }
+    return NULL;
+}
+
+static void test_seller__racing_twin_documents_answer_duplicate(void)
+{
+    static const struct line_in lines[] = {{"SKU-0004", "1"}}; /* 20.00 */
+    pthread_barrier_t start, done;
+    struct doc_racer racers[2] = {{erp, &start, &done, false, 0, NULL, "", false, false},
+                                  {adm, &start, &done, false, 0, NULL, "", false, false}};
+    pthread_t threads[2];
+
+    reset_clients();
+    pthread_barrier_init(&start, NULL, 3);
+    pthread_barrier_init(&done, NULL, 3);
+    CU_ASSERT_PTR_NULL(get_order(erp, NO_SUCH_ORDER));
+    CU_ASSERT_PTR_NULL(get_order(adm, NO_SUCH_ORDER));
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_FATAL(pthread_create(&threads[i], NULL, doc_racer_main, &racers[i]) == 0);
+    for (int round = 0; round < 2 * RACE_ROUNDS; round++) {
+        bool inv = round % 2 == 1;
+        int64_t id = inv ? shipped_order(b1, "twin", lines, 1) : new_order(b1, "twin", -1, lines, 1);
+        char *no = uniq(erp, inv ? "TI" : "TS");
+
+        CU_ASSERT_FATAL(id > 0);
+        if (!inv)
+            CU_ASSERT_STRING_EQUAL(
+                update(erp, id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL), "");
+        for (int i = 0; i < 2; i++) {
+            racers[i].invoice = inv;
+            racers[i].order_id = id;
+            racers[i].no = no;
+        }
+        pthread_barrier_wait(&start);
+        pthread_barrier_wait(&done);
+        if (racers[0].fault[0] || racers[1].fault[0])
+            fprintf(stderr, "twin %s round %d: %s / %s\n", inv ? "invoice" : "shipment", round,
+                    racers[0].fault, racers[1].fault);
+        CU_ASSERT_STRING_EQUAL(racers[0].fault, "");
+        CU_ASSERT_STRING_EQUAL(racers[1].fault, "");
+        CU_ASSERT_TRUE(racers[0].duplicate != racers[1].duplicate); /* exactly one first */
+        soap_end(b1);
+    }
+    racers[0].stop = racers[1].stop = true;
+    pthread_barrier_wait(&start);
+    for (int i = 0; i < 2; i++)
+        pthread_join(threads[i], NULL);
+    pthread_barrier_destroy(&start);
+    pthread_barrier_destroy(&done);
+}
+
 static void test_seller__invoices_and_payments_take_the_order_to_paid(void)
 {
     /* 10 x 20.00 + 4 x 25.00 = 300.00 */
@@ -2779,6 +2865,8 @@ int main(void)
         {"test_seller__a_change_of_a_cancelled_order_cannot_be_approved",
          test_seller__a_change_of_a_cancelled_order_cannot_be_approved},
         {"test_seller__shipments", test_seller__shipments},
+        {"test_seller__racing_twin_documents_answer_duplicate",
+         test_seller__racing_twin_documents_answer_duplicate},
         {"test_seller__one_shipment_of_everything_ships_the_order",
          test_seller__one_shipment_of_everything_ships_the_order},
         {"test_seller__invoices_and_payments_take_the_order_to_paid",
