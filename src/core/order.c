@@ -194,6 +194,19 @@ bool order_accepts_shipments(enum order_status s)
     return status_valid(s) && statuses[s].accepts_shipments;
 }
 
+int order_shipment_amount(money_t *out, qty_t shipped, qty_t qty, money_t unit_price,
+                          const char *field)
+{
+    money_t before, after;
+    int rc;
+
+    if ((rc = money_line_amount_checked(&before, shipped, unit_price, field)) < 0 ||
+        (rc = money_line_amount_checked(&after, shipped + qty, unit_price, field)) < 0)
+        return rc;
+    *out = after - before;
+    return 0;
+}
+
 bool order_is_open(enum order_status s)
 {
     return status_valid(s) && statuses[s].open;

@@ -83,6 +83,15 @@ enum order_status order_status_after_fulfilment(enum order_status current, bool 
 
 /* True when documents (shipments) may be recorded against the order. */
 bool order_accepts_shipments(enum order_status s);
+
+/* The value of shipping qty more of a line at unit_price when shipped of it
+ * went before: the line's amount at shipped + qty less its amount at
+ * shipped, each rounded as a line amount is. So a line's shipments add up to
+ * exactly its line amount; rounding each shipment on its own would not (3
+ * shipments of 1 at 3.3333 are 9.99 of a line of 10.00). EOS_EINVALID (on
+ * field) when an amount is out of range. */
+int order_shipment_amount(money_t *out, qty_t shipped, qty_t qty, money_t unit_price,
+                          const char *field);
 /* True when the order counts as open for credit: SUBMITTED, ACCEPTED,
  * PARTIALLY_SHIPPED or SHIPPED (not yet invoiced in full). */
 bool order_is_open(enum order_status s);

@@ -508,7 +508,8 @@ static int shipment_tx(struct svc_ctx *ctx, void *arg)
                              l->line_no, qty_format(open, sizeof(open), l->quantity - l->shipped));
             goto out;
         }
-        if ((rc = money_line_amount_checked(&line_amount, sl->quantity, l->unit_price, field)) < 0)
+        if ((rc = order_shipment_amount(&line_amount, l->shipped, sl->quantity, l->unit_price,
+                                        field)) < 0)
             goto out;
         amount += line_amount;
         l->shipped += sl->quantity;

@@ -1688,6 +1688,30 @@ static int64_t shipped_order(struct soap *buyer, const char *tag, const struct l
     return id;
 }
 
+/* Shipments priced one by one still add up to the order's total: 0.002 at
+ * 25.00 is 0.05, and two shipments of 0.001 are 0.03 and 0.02, not 0.03
+ * twice. */
+static void test_seller__split_shipments_add_up_to_the_total(void)
+{
+    static const struct line_in lines[] = {{"SKU-0006", "0.002"}};
+    static const struct ship_in half[] = {{1, "0.001"}};
+    struct eos__Order *o;
+    int64_t id;
+
+    reset_clients();
+    id = new_order(b1, "split", -1, lines, 1);
+    CU_ASSERT_FATAL(id > 0);
+    CU_ASSERT_STRING_EQUAL(update(erp, id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL), "");
+    CU_ASSERT_STRING_EQUAL(ship(erp, uniq(erp, "S"), id, half, 1, NULL), "");
+    CU_ASSERT_STRING_EQUAL(ship(erp, uniq(erp, "S"), id, half, 1, NULL), "");
+    o = get_order(b1, id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_STRING_EQUAL(S(o->totalAmount), "0.05");
+    CU_ASSERT_STRING_EQUAL(S(o->shippedAmount), "0.05");
+    CU_ASSERT_EQUAL(o->status, eos__OrderStatus__SHIPPED);
+    soap_end(b1);
+}
+
 /* Two sessions sending the same document at once (an ERP's retry after a
  * timeout): the one that waited for the order's lock while its twin
  * committed answers duplicate, not the fault the checks would now give
@@ -2865,6 +2889,8 @@ int main(void)
         {"test_seller__a_change_of_a_cancelled_order_cannot_be_approved",
          test_seller__a_change_of_a_cancelled_order_cannot_be_approved},
         {"test_seller__shipments", test_seller__shipments},
+        {"test_seller__split_shipments_add_up_to_the_total",
+         test_seller__split_shipments_add_up_to_the_total},
         {"test_seller__racing_twin_documents_answer_duplicate",
          test_seller__racing_twin_documents_answer_duplicate},
         {"test_seller__one_shipment_of_everything_ships_the_order",

@@ -1137,6 +1137,44 @@ static void test_order__credit_check(void)
     }
 }
 
+/* A line's shipments add up to its line amount, however it is split. */
+static void test_order__shipments_add_up_to_the_line_amount(void)
+{
+    static const struct {
+        const char *what;
+        qty_t quantity;
+        money_t price;
+        qty_t parts[4];
+        money_t want[4];
+    } rows[] = {
+        {"3 at 3.3333 in ones", Q(3, 0), M(3, 3333), {Q(1, 0), Q(1, 0), Q(1, 0)},
+         {M(3, 3300), M(3, 3400), M(3, 3300)}},
+        {"2 at 0.005 in ones", Q(2, 0), M(0, 50), {Q(1, 0), Q(1, 0)}, {M(0, 100), 0}},
+        {"10 at 20.00 as 4 and 6", Q(10, 0), M(20, 0), {Q(4, 0), Q(6, 0)},
+         {M(80, 0), M(120, 0)}},
+        {"1.5 at 0.3333 as 0.5 three times", Q(1, 500), M(0, 3333), {Q(0, 500), Q(0, 500), Q(0, 500)},
+         {M(0, 1700), M(0, 1600), M(0, 1700)}},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        money_t line = 0, sum = 0, part = 0;
+        qty_t shipped = 0;
+
+        CU_ASSERT_EQUAL_FATAL(money_line_amount_checked(&line, rows[i].quantity, rows[i].price,
+                                                        "q"), 0);
+        for (size_t k = 0; k < 4 && rows[i].parts[k]; k++) {
+            CU_ASSERT_EQUAL_FATAL(order_shipment_amount(&part, shipped, rows[i].parts[k],
+                                                        rows[i].price, "q"), 0);
+            CHECK(part == rows[i].want[k], "%s: part %zu is %lld, want %lld", rows[i].what, k,
+                  (long long)part, (long long)rows[i].want[k]);
+            sum += part;
+            shipped += rows[i].parts[k];
+        }
+        CHECK(sum == line, "%s: shipments %lld, line %lld", rows[i].what, (long long)sum,
+              (long long)line);
+    }
+}
+
 static void test_order__credit_message_has_figures(void)
 {
     static const struct credit_position pos = {true, M(1000, 0), M(600, 0), M(300, 0)};
@@ -1159,6 +1197,8 @@ int main(void)
 {
     static const struct test_case tests[] = {
         {"test_order__status_names_round_trip", test_order__status_names_round_trip},
+        {"test_order__shipments_add_up_to_the_line_amount",
+         test_order__shipments_add_up_to_the_line_amount},
         {"test_order__action_names_round_trip", test_order__action_names_round_trip},
         {"test_order__parse_refuses_unknown_names", test_order__parse_refuses_unknown_names},
         {"test_order__transition_table", test_order__transition_table},
