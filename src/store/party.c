@@ -171,7 +171,8 @@ DB_SQL(q_failure_add,
        "VALUES (?, ?, UTC_TIMESTAMP(6), 1) ON DUPLICATE KEY UPDATE "
        "failures = IF(window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND, failures + 1, 1), "
        "window_start = IF(failures = 1, UTC_TIMESTAMP(6), window_start)");
-DB_SQL(q_failure_clear, "DELETE FROM auth_failure WHERE username = ? AND source = ?");
+DB_SQL(q_failure_sweep, "DELETE FROM auth_failure "
+                        "WHERE window_start < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000");
 
 int store_auth_failures(struct db_conn *db, const char *username, const char *source,
                         int window, int *failures)
@@ -195,21 +196,22 @@ int store_auth_failures(struct db_conn *db, const char *username, const char *so
 int store_auth_failure_add(struct db_conn *db, const char *username, const char *source,
                            int window)
 {
+    static atomic_uint calls;
     struct db_args a;
+    int rc;
 
     db_args_init(&a);
     arg_str(&a, username);
     arg_str(&a, source);
     arg_i64(&a, window);
-    return db_exec(db, &q_failure_add, &a, NULL);
-}
-
-int store_auth_failure_clear(struct db_conn *db, const char *username, const char *source)
-{
-    struct db_args a;
-
-    db_args_init(&a);
-    arg_str(&a, username);
-    arg_str(&a, source);
-    return db_exec(db, &q_failure_clear, &a, NULL);
+    rc = db_exec(db, &q_failure_add, &a, NULL);
+    /* One call in 256 sweeps a bounded batch of rows whose window has
+     * passed: every name and address a client makes up adds a row, and
+     * nothing else removes them. */
+    if (rc == 0 && (atomic_fetch_add(&calls, 1) & 0xff) == 0) {
+        db_args_init(&a);
+        arg_i64(&a, window);
+        rc = db_exec(db, &q_failure_sweep, &a, NULL);
+    }
+    return rc;
 }

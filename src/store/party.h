@@ -66,11 +66,9 @@ int store_nonce_remember(struct db_conn *db, const unsigned char hash[32], int64
 int store_auth_failures(struct db_conn *db, const char *username, const char *source,
                         int window, int *failures);
 
-/* Counts one more failure (a new window when the last one is over). */
+/* Counts one more failure (a new window when the last one is over). Rows
+ * whose window is over are swept now and then by the same call. */
 int store_auth_failure_add(struct db_conn *db, const char *username, const char *source,
                            int window);
-
-/* Forgets the failures after a successful login. */
-int store_auth_failure_clear(struct db_conn *db, const char *username, const char *source);
 
 #endif
