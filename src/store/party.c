@@ -26,6 +26,10 @@ DB_SQL(q_user_by_name,
        "SELECT u.user_id, u.party_id, u.username, u.role, u.password_hash, u.digest_secret, "
        "u.price_authority_bp, u.active, p.code, p.kind "
        "FROM app_user u JOIN party p ON p.party_id = u.party_id WHERE u.username = ?");
+DB_SQL(q_users_fingerprint,
+       "SELECT COUNT(*) * 4294967296 + COALESCE(BIT_XOR(CRC32(CONCAT_WS(',', user_id, "
+       "username, party_id, role, active, password_hash, password_changed_at, "
+       "price_authority_bp))), 0) FROM app_user");
 DB_SQL(q_nonce_insert,
        "INSERT INTO wsse_nonce (nonce_hash, expires_at) VALUES (?, FROM_UNIXTIME(?))");
 DB_SQL(q_nonce_sweep,
@@ -144,6 +148,17 @@ int store_user_by_name(struct db_conn *db, const char *username, struct user_row
     if (out->digest_secret_len > sizeof(out->digest_secret))
         out->digest_secret_len = 0;
     return rc;
+}
+
+int store_users_fingerprint(struct db_conn *db, int64_t *out)
+{
+    struct db_cols c;
+    int rc;
+
+    db_cols_init(&c);
+    col_i64(&c, out);
+    rc = db_query_one(db, &q_users_fingerprint, NULL, &c);
+    return rc < 0 ? rc : 0;
 }
 
 int store_nonce_remember(struct db_conn *db, const unsigned char hash[32], int64_t expires)

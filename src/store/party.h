@@ -58,6 +58,10 @@ int store_user_update(struct db_conn *db, int64_t user_id, int64_t party_id, con
 /* 1 found, 0 none, < 0 error. */
 int store_user_by_name(struct db_conn *db, const char *username, struct user_row *out);
 
+/* A fingerprint of every user's credentials and standing (password, active,
+ * role, party): it changes when any of them changes, whoever changed it. */
+int store_users_fingerprint(struct db_conn *db, int64_t *out);
+
 /* Records a nonce until expires (UTC seconds). EOS_EDUPKEY when it was seen:
  * a replay. Expired nonces are swept now and then by the same call. */
 int store_nonce_remember(struct db_conn *db, const unsigned char hash[32], int64_t expires);

@@ -104,21 +104,73 @@ static bool cache_get(const unsigned char key[32], struct principal *out)
     return hit;
 }
 
-static void cache_put(const unsigned char key[32], const struct principal *who, int ttl)
+/* Counts the times the cache was emptied (under cache_lock): a verification
+ * that read its user before an emptying is not put in after it. */
+static unsigned cache_generation;
+
+static unsigned cache_generation_now(void)
+{
+    unsigned g;
+
+    pthread_mutex_lock(&cache_lock);
+    g = cache_generation;
+    pthread_mutex_unlock(&cache_lock);
+    return g;
+}
+
+static void cache_put(const unsigned char key[32], const struct principal *who, int ttl,
+                      unsigned generation)
 {
     struct cache_entry *e = &cache[slot_of(key)];
 
     pthread_mutex_lock(&cache_lock);
-    memcpy(e->key, key, 32);
-    e->who = *who;
-    e->expires = time(NULL) + ttl;
+    if (generation == cache_generation) {
+        memcpy(e->key, key, 32);
+        e->who = *who;
+        e->expires = time(NULL) + ttl;
+    }
     pthread_mutex_unlock(&cache_lock);
+}
+
+static void cache_empty_locked(void)
+{
+    memset(cache, 0, sizeof(cache));
+    cache_generation++;
 }
 
 void auth_cache_clear(void)
 {
     pthread_mutex_lock(&cache_lock);
-    memset(cache, 0, sizeof(cache));
+    cache_empty_locked();
+    pthread_mutex_unlock(&cache_lock);
+}
+
+/* The cache holds only while no user changed: once a second one request
+ * reads the users' fingerprint, and when it moved (a password changed, a
+ * user disabled or given another role, by eosctl or another hub) the cache
+ * is emptied. A change takes effect within about a second on every hub, at
+ * the cost of one query a second. */
+static void cache_follow_users(struct svc_ctx *ctx)
+{
+    static atomic_llong next_check;
+    static int64_t fingerprint;
+    static bool known;
+    long long due = atomic_load(&next_check);
+    long long now = (long long)time(NULL);
+    int64_t fp = 0;
+
+    if (now < due || !atomic_compare_exchange_strong(&next_check, &due, now + 1))
+        return;
+    if (store_users_fingerprint(ctx->db, &fp) < 0) {
+        eos_err_clear();
+        auth_cache_clear(); /* unknown: nothing is vouched for */
+        return;
+    }
+    pthread_mutex_lock(&cache_lock);
+    if (known && fp != fingerprint)
+        cache_empty_locked();
+    fingerprint = fp;
+    known = true;
     pthread_mutex_unlock(&cache_lock);
 }
 
@@ -155,6 +207,7 @@ static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
 {
     struct user_row user;
     unsigned char key[32];
+    unsigned generation;
     int found, rc;
 
     if (!cred->secure && !s->allow_plaintext) {
@@ -167,6 +220,7 @@ static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
     }
     if ((rc = cache_key(key, cred)) < 0)
         return rc;
+    generation = cache_generation_now();
     found = store_user_by_name(ctx->db, cred->username, &user);
     if (found < 0)
         return found;
@@ -179,7 +233,7 @@ static int check_password(struct svc_ctx *ctx, const struct auth_settings *s,
         return fail();
     if ((rc = principal_from(&user, out)) < 0)
         return rc;
-    cache_put(key, out, s->cache_ttl);
+    cache_put(key, out, s->cache_ttl, generation);
     return 0;
 }
 
@@ -335,6 +389,7 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
     }
     /* A password this caller had verified a minute ago, from this address, is
      * no guess: the cache answers before the lockout (see cache_key). */
+    cache_follow_users(ctx);
     if (cred->kind != CRED_DIGEST && cached(s, cred, out))
         return spend_text_nonce(ctx, s, out, nonce, nonce_len);
     if ((rc = locked_out(ctx, s, cred, &locked)) < 0)

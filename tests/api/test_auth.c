@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cunit_run.h"
 #include "hub_fixture.h"
+#include "store/db.h"
 
 static struct test_hub hub;
 static struct soap *client;
@@ -120,6 +122,39 @@ static void test_auth__replayed_nonce_is_refused(void)
     CU_ASSERT_STRING_EQUAL(download_orders(), "AUTH_FAILED");
 }
 
+/* download_orders() with buyer2's password until it answers `want`, for at
+ * most `seconds`; whether it did. */
+static bool buyer2_answers_within(const char *want, double seconds)
+{
+    for (int i = 0; i < (int)(seconds * 10); i++) {
+        test_auth_basic(client, "buyer2", test_demo_password());
+        if (strcmp(download_orders(), want) == 0)
+            return true;
+        usleep(100000);
+    }
+    return false;
+}
+
+/* A verified password is cached, but not past a change of its user: a user
+ * disabled (here in the database itself, as eosctl or another hub would) is
+ * refused within about a second, and let in again once enabled. */
+static void test_auth__a_disabled_user_is_refused_despite_the_cache(void)
+{
+    struct db_config cfg;
+    struct db_conn *db = NULL;
+
+    db_config_from_env(&cfg);
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    CU_ASSERT_TRUE(buyer2_answers_within("FORBIDDEN", 1)); /* in, and cached */
+    CU_ASSERT_EQUAL(db_exec_text(db, "UPDATE app_user SET active = FALSE "
+                                     "WHERE username = 'buyer2'"), 0);
+    CU_ASSERT_TRUE(buyer2_answers_within("AUTH_FAILED", 5));
+    CU_ASSERT_EQUAL(db_exec_text(db, "UPDATE app_user SET active = TRUE "
+                                     "WHERE username = 'buyer2'"), 0);
+    CU_ASSERT_TRUE(buyer2_answers_within("FORBIDDEN", 5));
+    db_close(db);
+}
+
 static void test_auth__stale_created_is_refused(void)
 {
     char nonce[64];
@@ -189,6 +224,8 @@ int main(void)
         {"test_auth__password_text_passes", test_auth__password_text_passes},
         {"test_auth__password_digest_passes", test_auth__password_digest_passes},
         {"test_auth__replayed_nonce_is_refused", test_auth__replayed_nonce_is_refused},
+        {"test_auth__a_disabled_user_is_refused_despite_the_cache",
+         test_auth__a_disabled_user_is_refused_despite_the_cache},
         {"test_auth__stale_created_is_refused", test_auth__stale_created_is_refused},
         {"test_auth__buyer_calling_seller_operation_is_forbidden",
          test_auth__buyer_calling_seller_operation_is_forbidden},
