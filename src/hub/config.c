@@ -56,7 +56,8 @@ static const struct setting settings[] = {
     INT("allow-plaintext-auth", "EOS_ALLOW_PLAINTEXT_AUTH", allow_plaintext_auth, 0, 1, "0",
         "1: accept HTTP Basic and PasswordText without TLS (loopback development only)"),
     INT("auth-cache-ttl", "EOS_AUTH_CACHE_TTL", auth_cache_ttl, 0, 3600, "60",
-        "seconds a verified password stays cached in memory"),
+        "seconds a verified password stays cached in memory (emptied within a second "
+        "when any user changes)"),
     INT("auth-max-failures", "EOS_AUTH_MAX_FAILURES", auth_max_failures, 0, 1000000, "10",
         "failed logins of one user from one address before it is locked out (0: never)"),
     INT("auth-lockout", "EOS_AUTH_LOCKOUT", auth_lockout, 1, 86400, "300",
