@@ -186,6 +186,8 @@ DB_SQL(q_failure_add,
        "VALUES (?, ?, UTC_TIMESTAMP(6), 1) ON DUPLICATE KEY UPDATE "
        "failures = IF(window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND, failures + 1, 1), "
        "window_start = IF(failures = 1, UTC_TIMESTAMP(6), window_start)");
+DB_SQL(q_failure_undo, "UPDATE auth_failure SET failures = failures - 1 "
+                       "WHERE username = ? AND source = ? AND failures > 0");
 DB_SQL(q_failure_sweep, "DELETE FROM auth_failure "
                         "WHERE window_start < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000");
 
@@ -229,4 +231,14 @@ int store_auth_failure_add(struct db_conn *db, const char *username, const char 
         rc = db_exec(db, &q_failure_sweep, &a, NULL);
     }
     return rc;
+}
+
+int store_auth_failure_undo(struct db_conn *db, const char *username, const char *source)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, username);
+    arg_str(&a, source);
+    return db_exec(db, &q_failure_undo, &a, NULL);
 }

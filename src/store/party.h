@@ -75,4 +75,7 @@ int store_auth_failures(struct db_conn *db, const char *username, const char *so
 int store_auth_failure_add(struct db_conn *db, const char *username, const char *source,
                            int window);
 
+/* Takes back one failure counted ahead of a check that then passed. */
+int store_auth_failure_undo(struct db_conn *db, const char *username, const char *source);
+
 #endif

@@ -350,20 +350,44 @@ out:
     return rc;
 }
 
-/* The lockout: too many recent failures of this user from this source. */
+/* Takes back an attempt counted ahead of its check (see locked_out). */
+static int attempt_uncount(struct svc_ctx *ctx, const struct credentials *cred, bool *counted)
+{
+    int rc = 0;
+
+    if (*counted && (rc = store_auth_failure_undo(ctx->db, cred->username, cred->source)) < 0)
+        log_warn("auth: cannot take back a counted attempt of %s", cred->username);
+    *counted = false;
+    return rc;
+}
+
+/* The lockout: too many recent failures of this user from this source.
+ * Not locked, the attempt is counted as a failure before its password is
+ * checked (*counted), and taken back when it passes: guesses sent in
+ * parallel each see the others, so no more than the limit are checked. */
 static int locked_out(struct svc_ctx *ctx, const struct auth_settings *s,
-                      const struct credentials *cred, bool *locked)
+                      const struct credentials *cred, bool *locked, bool *counted)
 {
     int failures = 0;
     int rc;
 
-    *locked = false;
+    *locked = *counted = false;
     if (s->max_failures <= 0 || str_empty(cred->source))
         return 0;
     rc = store_auth_failures(ctx->db, cred->username, cred->source, s->lockout_window, &failures);
-    if (rc == 0 && failures >= s->max_failures)
+    if (rc < 0 || (*locked = failures >= s->max_failures))
+        return rc;
+    if ((rc = store_auth_failure_add(ctx->db, cred->username, cred->source,
+                                     s->lockout_window)) < 0 ||
+        (rc = store_auth_failures(ctx->db, cred->username, cred->source, s->lockout_window,
+                                  &failures)) < 0)
+        return rc;
+    *counted = true;
+    if (failures > s->max_failures) {
         *locked = true;
-    return rc;
+        return attempt_uncount(ctx, cred, counted);
+    }
+    return 0;
 }
 
 int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
@@ -371,7 +395,7 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
 {
     unsigned char nonce[128];
     size_t nonce_len = 0;
-    bool locked = false;
+    bool locked = false, counted = false;
     int rc;
 
     if (cred->kind == CRED_NONE)
@@ -392,8 +416,10 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
     cache_follow_users(ctx);
     if (cred->kind != CRED_DIGEST && cached(s, cred, out))
         return spend_text_nonce(ctx, s, out, nonce, nonce_len);
-    if ((rc = locked_out(ctx, s, cred, &locked)) < 0)
+    if ((rc = locked_out(ctx, s, cred, &locked, &counted)) < 0) {
+        (void)attempt_uncount(ctx, cred, &counted);
         return rc;
+    }
     if (locked) {
         atomic_fetch_add(&lockouts_total, 1);
         log_info("auth: %s from %s is locked out", cred->username, cred->source);
@@ -402,20 +428,23 @@ int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
     }
     rc = cred->kind == CRED_DIGEST ? check_digest(ctx, s, cred, out)
                                    : check_password(ctx, s, cred, out);
+    if (rc == EOS_EAUTH_FAILED) { /* counted already */
+        atomic_fetch_add(&failures_total, 1);
+        return rc;
+    }
+    /* Passed, refused by policy (no guess) or failed for another reason. */
+    if (counted) {
+        char message[EOS_ERR_MSG_MAX];
+
+        str_copy(message, sizeof(message), eos_err_message());
+        (void)attempt_uncount(ctx, cred, &counted);
+        if (rc < 0)
+            eos_err_set(rc, NULL, "%s", message);
+    }
     if (rc == EOS_EAUTH_REQUIRED)
         return eos_err_set(EOS_EAUTH_FAILED, NULL, "%s", "passwords in clear text are accepted "
                                                          "only over TLS; use HTTPS or "
                                                          "PasswordDigest");
-    if (rc == EOS_EAUTH_FAILED) {
-        char message[EOS_ERR_MSG_MAX];
-
-        str_copy(message, sizeof(message), eos_err_message());
-        atomic_fetch_add(&failures_total, 1);
-        if (s->max_failures > 0 && !str_empty(cred->source) &&
-            store_auth_failure_add(ctx->db, cred->username, cred->source, s->lockout_window) < 0)
-            log_warn("auth: cannot record a failed login of %s", cred->username);
-        return eos_err_set(EOS_EAUTH_FAILED, NULL, "%s", message);
-    }
     if (rc == 0 && cred->kind == CRED_TEXT)
         rc = spend_text_nonce(ctx, s, out, nonce, nonce_len);
     return rc;

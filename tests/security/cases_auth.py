@@ -12,6 +12,7 @@ import base64
 import os
 import re
 import statistics
+import threading
 
 from lib import (B64_TYPE, Hub, PASSWORD, RUN_ID, SoapResult, check, check_fault, envelope,
                  expect_ok, http_request, make_user, metric_sum, metrics, now_created, op_body, soap_call,
@@ -280,3 +281,34 @@ def _(ctx):
         status = h.stop()
         status_b = other.stop() if other else 0
     check(status == 0 and status_b == 0, f"hub exit status {status}/{status_b}")
+
+
+@case("auth", "lockout-holds-against-parallel-guesses")
+def _(ctx):
+    # Eight wrong passwords at once from one address, on a hub with 8 workers and a limit of
+    # 3: every guess in flight counts before its password is checked, so no more than 3 are
+    # checked at all; the others are refused as locked out.
+    src = source_addr(11)
+    h = Hub("lockout-parallel", EOS_ALLOW_PLAINTEXT_AUTH=1, EOS_AUTH_MAX_FAILURES=3,
+            EOS_AUTH_LOCKOUT=300, EOS_THREADS=8)
+    try:
+        user = make_user(f"sec-plock-{RUN_ID}"[:60])
+        results = [None] * 8
+
+        def guess(i):
+            results[i] = call(h, user, f"guess-{i}", "basic", source=src)
+
+        threads = [threading.Thread(target=guess, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        messages = [check_fault(r, "AUTH_FAILED", max_seconds=30)["message"] for r in results]
+        checked = sum(1 for m in messages if "too many failed attempts" not in m)
+        ctx.note(f"8 parallel guesses, limit 3: {checked} checked, {8 - checked} locked out")
+        check(checked <= 3, f"{checked} of 8 parallel guesses had their password checked, "
+                            f"past the limit of 3")
+        check_fault(call(h, user, PASSWORD, "basic", source=src), "AUTH_FAILED", max_seconds=10)
+    finally:
+        status = h.stop()
+    check(status == 0, f"hub exit status {status}")
