@@ -55,7 +55,7 @@ static const char *const action_names[ORDER_ACTION_COUNT] = {
 enum guard {
     REFUSED = 0,        /* never: every cell not written below */
     ALWAYS,             /* whatever has happened */
-    IF_NOTHING_SHIPPED, /* only while no quantity has shipped */
+    IF_NOT_FULFILLED, /* only while nothing was shipped or invoiced */
 };
 
 struct transition {
@@ -69,7 +69,7 @@ static const struct transition transitions[ORDER_STATUS_COUNT][ORDER_ACTION_COUN
     [ORDER_SUBMITTED][ORDER_ACT_ACCEPT] = {ALWAYS, ORDER_ACCEPTED},
     [ORDER_SUBMITTED][ORDER_ACT_REJECT] = {ALWAYS, ORDER_REJECTED},
     [ORDER_SUBMITTED][ORDER_ACT_CANCEL] = {ALWAYS, ORDER_CANCELLED},
-    [ORDER_ACCEPTED][ORDER_ACT_CANCEL] = {IF_NOTHING_SHIPPED, ORDER_CANCELLED},
+    [ORDER_ACCEPTED][ORDER_ACT_CANCEL] = {IF_NOT_FULFILLED, ORDER_CANCELLED},
     [ORDER_REJECTED][ORDER_ACT_UNREJECT] = {ALWAYS, ORDER_SUBMITTED},
     [ORDER_REJECTED][ORDER_ACT_CLOSE] = {ALWAYS, ORDER_CLOSED},
     [ORDER_CANCELLED][ORDER_ACT_CLOSE] = {ALWAYS, ORDER_CLOSED},
@@ -117,7 +117,7 @@ int order_action_parse(const char *name)
  * parsed the client's text with order_action_parse() and refused -1), so it
  * is EOS_EINTERNAL rather than a fault the client could act on.
  */
-int order_transition(enum order_status from, enum order_action action, bool anything_shipped,
+int order_transition(enum order_status from, enum order_action action, bool fulfilled,
                      enum order_status *to)
 {
     int error = 0;
@@ -134,9 +134,9 @@ int order_transition(enum order_status from, enum order_action action, bool anyt
                             action_names[action], statuses[from].name);
         goto out;
     }
-    if (t->guard == IF_NOTHING_SHIPPED && anything_shipped) {
+    if (t->guard == IF_NOT_FULFILLED && fulfilled) {
         error = eos_err_set(EOS_ETRANSITION, NULL,
-                            "cannot %s an order that is %s once something has shipped",
+                            "cannot %s an order that is %s once something was shipped or invoiced",
                             action_names[action], statuses[from].name);
         goto out;
     }

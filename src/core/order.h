@@ -66,9 +66,10 @@ int order_action_parse(const char *name);
 
 /* The state an action leads to, from the transition table. Fails with
  * EOS_ETRANSITION (message naming both) when the action is not allowed from
- * `from`. CANCEL from ACCEPTED is allowed only when nothing shipped
- * (anything_shipped false); CLOSE only from PAID, REJECTED or CANCELLED. */
-int order_transition(enum order_status from, enum order_action action, bool anything_shipped,
+ * `from`. CANCEL from ACCEPTED is allowed only while nothing was shipped or
+ * invoiced (fulfilled false: an invoice on a cancelled order would stay owed);
+ * CLOSE only from PAID, REJECTED or CANCELLED. */
+int order_transition(enum order_status from, enum order_action action, bool fulfilled,
                      enum order_status *to);
 
 /* After a shipment, invoice or payment: the status the amounts call for.

@@ -471,7 +471,8 @@ static int cancel_tx(struct svc_ctx *ctx, void *arg)
 
     if ((rc = svc_lock_order(ctx, job->order_id, job->has_expected, job->expected, &h)) < 0)
         return rc;
-    if ((rc = order_transition(h.status, ORDER_ACT_CANCEL, h.shipped > 0, &to)) < 0)
+    if ((rc = order_transition(h.status, ORDER_ACT_CANCEL, h.shipped > 0 || h.invoiced > 0,
+                               &to)) < 0)
         return rc;
     if ((rc = svc_move_order(ctx, &h, to, job->reason)) < 0)
         return rc;

@@ -247,7 +247,8 @@ static int status_tx(struct svc_ctx *ctx, void *arg)
     if ((rc = svc_lock_seller_order(ctx, job->seller_id, job->order_id, true, job->expected,
                                     &v.h)) < 0)
         goto out;
-    if ((rc = order_transition(v.h.status, job->action, v.h.shipped > 0, &to)) < 0)
+    if ((rc = order_transition(v.h.status, job->action, v.h.shipped > 0 || v.h.invoiced > 0,
+                               &to)) < 0)
         goto out;
     if (job->adj_count && (rc = apply_adjustments(ctx, job, &v)) < 0)
         goto out;

@@ -1688,6 +1688,31 @@ static int64_t shipped_order(struct soap *buyer, const char *tag, const struct l
     return id;
 }
 
+/* An order invoiced before it ships cannot be cancelled: the invoice would
+ * stay owed on a cancelled order. */
+static void test_seller__an_invoiced_order_cannot_be_cancelled(void)
+{
+    static const struct line_in lines[] = {{"SKU-0004", "1"}}; /* 20.00 */
+    struct eos__Order *o;
+    int64_t id;
+
+    reset_clients();
+    id = new_order(b1, "preinv", -1, lines, 1);
+    CU_ASSERT_FATAL(id > 0);
+    CU_ASSERT_STRING_EQUAL(update(erp, id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL), "");
+    CU_ASSERT_STRING_EQUAL(invoice(erp, uniq(erp, "I"), id, "20.00", NULL), "");
+    o = get_order(erp, id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->status, eos__OrderStatus__ACCEPTED);
+    CU_ASSERT_STRING_EQUAL(
+        update(erp, id, eos__OrderAction__CANCEL, o->version, "too late", NULL, 0, NULL),
+        "INVALID_TRANSITION");
+    o = get_order(erp, id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->status, eos__OrderStatus__ACCEPTED);
+    soap_end(b1);
+}
+
 /* Shipments priced one by one still add up to the order's total: 0.002 at
  * 25.00 is 0.05, and two shipments of 0.001 are 0.03 and 0.02, not 0.03
  * twice. */
@@ -2889,6 +2914,8 @@ int main(void)
         {"test_seller__a_change_of_a_cancelled_order_cannot_be_approved",
          test_seller__a_change_of_a_cancelled_order_cannot_be_approved},
         {"test_seller__shipments", test_seller__shipments},
+        {"test_seller__an_invoiced_order_cannot_be_cancelled",
+         test_seller__an_invoiced_order_cannot_be_cancelled},
         {"test_seller__split_shipments_add_up_to_the_total",
          test_seller__split_shipments_add_up_to_the_total},
         {"test_seller__racing_twin_documents_answer_duplicate",

@@ -298,7 +298,7 @@ static void test_order__transition_cancel_accepted_only_unshipped(void)
     CU_ASSERT_EQUAL(order_transition(ORDER_ACCEPTED, ORDER_ACT_CANCEL, true, &to), EOS_ETRANSITION);
     CU_ASSERT_EQUAL(to, STATUS_SENTINEL);
     CU_ASSERT_STRING_EQUAL(eos_err_message(),
-                           "cannot CANCEL an order that is ACCEPTED once something has shipped");
+                           "cannot CANCEL an order that is ACCEPTED once something was shipped or invoiced");
     /* SUBMITTED has nothing shipped by definition; the flag changes nothing. */
     CU_ASSERT_EQUAL(order_transition(ORDER_SUBMITTED, ORDER_ACT_CANCEL, true, &to), 0);
     CU_ASSERT_EQUAL(to, ORDER_CANCELLED);
