@@ -288,6 +288,23 @@ static const char *local_name(const char *tag)
     return clean;
 }
 
+/* The highest position of an element on the path being read (open, or the
+ * last closed at a depth): gSOAP answers SOAP_OCCURS both for a list one
+ * past maxoccurs and for a required element missing, and only the first has
+ * a position past maxoccurs. */
+static int highest_position(const struct api_call *c)
+{
+    int most = 0;
+
+    for (int d = 0; d <= c->depth && d < API_PATH_DEPTH; d++) {
+        if (d < c->depth && c->position[d] > most)
+            most = c->position[d];
+        if (c->last_position[d] > most)
+            most = c->last_position[d];
+    }
+    return most;
+}
+
 static bool is_request_element(const char *name)
 {
     size_t len = name ? strlen(name) : 0;
@@ -332,8 +349,15 @@ void api_seterror(struct soap *soap, const char **code, const char **string)
         case SOAP_OCCURS:
             /* Request lists are unbounded in the schema; gSOAP only stops
              * one past maxoccurs, the memory guard. */
-            err = EOS_ELIMIT;
-            message = "too many elements";
+            if (w && highest_position(&w->call) > (int)soap->maxoccurs) {
+                err = EOS_ELIMIT;
+                message = "too many elements";
+            } else {
+                err = EOS_EINVALID;
+                text = soap_malloc(soap, 200);
+                if (text)
+                    snprintf(text, 200, "%.120s: a required element is missing", name);
+            }
             field = name;
             break;
         case SOAP_TYPE:

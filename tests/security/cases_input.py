@@ -588,6 +588,16 @@ def _(ctx):
     refused(ctx, order_xml(no, lines=20000), LIMIT, order_no=no, field="line")
 
 
+@case("input", "line-without-its-quantity-is-validation-failed")
+def _(ctx):
+    # A required child missing is a validation failure naming its parent, not a list too
+    # long: gSOAP reports both the same way.
+    no = unique("noqty")
+    body = op_body("SubmitOrder", f"<e:buyerOrderNo>{no}</e:buyerOrderNo>"
+                                  f"<e:line><e:lineNo>1</e:lineNo><e:sku>SKU-0001</e:sku></e:line>")
+    refused(ctx, envelope(body), INVALID, order_no=no, field="line")
+
+
 @case("input", "change-request-with-501-changes")
 def _(ctx):
     changes = "".join(f"<e:change><e:lineNo>{i}</e:lineNo><e:newQuantity>2</e:newQuantity>"
