@@ -38,6 +38,7 @@ static struct party_scope scope_of(const struct principal *who)
  * a code nobody may see is NOT_FOUND. */
 int svc_scope_buyer(struct svc_ctx *ctx, const char *buyer_code, struct party_scope *scope)
 {
+    struct account_row acct;
     struct party_row party;
     int rc;
 
@@ -51,6 +52,11 @@ int svc_scope_buyer(struct svc_ctx *ctx, const char *buyer_code, struct party_sc
     }
     rc = store_party_by_code(ctx->db, buyer_code, &party);
     if (rc < 0)
+        return rc;
+    /* A seller knows only its own customers: another seller's buyer is
+     * answered as one that does not exist, so codes cannot be probed. */
+    if (rc == 1 && strcmp(party.kind, "BUYER") == 0 && scope->seller_id &&
+        (rc = store_account_get(ctx->db, scope->seller_id, party.party_id, &acct)) < 0)
         return rc;
     if (rc == 0 || strcmp(party.kind, "BUYER") != 0)
         return eos_err_set(EOS_ENOTFOUND, "buyerCode", "no buyer %s", buyer_code);

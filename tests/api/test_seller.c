@@ -800,6 +800,13 @@ static void test_seller__seller_reads_its_customers_orders(void)
         login(erp);
         soap_call___eos__ListOrders(erp, hub.endpoint, NULL, &req, &resp);
         ASSERT_FAULT_FIELD(erp, "NOT_FOUND", "buyerCode");
+
+        /* Another seller's customer is answered as a buyer that does not
+         * exist: a seller cannot probe which codes exist. */
+        req.buyerCode = s2_buyer;
+        login(erp);
+        soap_call___eos__ListOrders(erp, hub.endpoint, NULL, &req, &resp);
+        ASSERT_FAULT_FIELD(erp, "NOT_FOUND", "buyerCode");
     }
     CU_ASSERT_STRING_EQUAL(update(erp, id1, eos__OrderAction__CANCEL, 1, "cleanup", NULL, 0, NULL),
                            "");
