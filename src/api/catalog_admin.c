@@ -214,16 +214,18 @@ int __eos__SetCreditLimit(struct soap *soap, struct _eos__SetCreditLimitRequest 
     struct svc_ctx ctx;
     char buyer[CODE_MAX + 1];
     money_t limit = 0;
+    /* Absent or empty (<creditLimit/>, as SoapUI sends it): no limit. */
+    bool has_limit = req->creditLimit && *req->creditLimit;
     int rc;
 
     if (api_begin(soap, OP_SET_CREDIT_LIMIT, &ctx))
         return soap->error;
     if ((rc = in_code(buyer, sizeof(buyer), req->buyerCode, "buyerCode", true)) < 0 ||
-        (req->creditLimit && (rc = in_money(&limit, req->creditLimit, "creditLimit")) < 0))
+        (has_limit && (rc = in_money(&limit, req->creditLimit, "creditLimit")) < 0))
         return api_fault(soap, rc);
-    if ((rc = svc_set_credit_limit(&ctx, buyer, req->creditLimit != NULL, limit)) < 0)
+    if ((rc = svc_set_credit_limit(&ctx, buyer, has_limit, limit)) < 0)
         return api_fault(soap, rc);
     resp->buyerCode = soap_strdup(soap, buyer);
-    resp->creditLimit = req->creditLimit ? api_money(soap, limit) : NULL;
+    resp->creditLimit = has_limit ? api_money(soap, limit) : NULL;
     return SOAP_OK;
 }

@@ -71,17 +71,39 @@ int in_docno(char *dst, size_t size, const char *src, const char *field, bool re
 
     if (rc == 0 && (dst[0] == ' ' || dst[0] == '\t' || dst[0] == '\n' || dst[0] == '\r'))
         return eos_err_set(EOS_EINVALID, field, "must not start with a space");
+    /* One line: the schema's pattern (no line breaks) as gSOAP does not check it. */
+    if (rc == 0 && strpbrk(dst, "\t\n\r"))
+        return eos_err_set(EOS_EINVALID, field, "must not contain tabs or line breaks");
     return rc;
+}
+
+/* Whether s (after a date's 10 characters) is an xsd:date time zone: "Z",
+ * or +hh:mm / -hh:mm up to 14:00. */
+static bool date_zone(const char *s)
+{
+    if (s[0] == '\0' || (s[0] == 'Z' && s[1] == '\0'))
+        return true;
+    return (s[0] == '+' || s[0] == '-') && strlen(s) == 6 && s[3] == ':' &&
+           s[1] >= '0' && s[1] <= '1' && s[2] >= '0' && s[2] <= '9' && s[4] >= '0' &&
+           s[4] <= '5' && s[5] >= '0' && s[5] <= '9' &&
+           ((s[1] - '0') * 10 + (s[2] - '0')) * 60 + (s[4] - '0') * 10 + (s[5] - '0') <= 14 * 60;
 }
 
 int in_date(char dst[11], const char *src, const char *field, bool required)
 {
+    char day[11];
+
     dst[0] = '\0';
     if (src == NULL || *src == '\0')
         return required ? eos_err_set(EOS_EINVALID, field, "required") : 0;
-    if (!date_valid(src))
+    /* A calendar day: an xsd:date's time zone, if sent, is dropped. */
+    if (strlen(src) < 10 || !date_zone(src + 10))
         return eos_err_set(EOS_EINVALID, field, "not a date (YYYY-MM-DD)");
-    memcpy(dst, src, 11);
+    memcpy(day, src, 10);
+    day[10] = '\0';
+    if (!date_valid(day))
+        return eos_err_set(EOS_EINVALID, field, "not a date (YYYY-MM-DD)");
+    memcpy(dst, day, 11);
     return 0;
 }
 

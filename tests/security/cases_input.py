@@ -12,7 +12,8 @@ import gzip
 import time
 
 from lib import (Fail, NS_SOAP11, PASSWORD, SoapResult, basic_header, check, check_fault,
-                 connect, counts_diff, envelope, http_request, op_body, order_lines_xml,
+                 connect, counts_diff, envelope, expect_ok, http_request, op_body,
+                 order_lines_xml,
                  orders_with_no, read_response, scan_leaks, table_counts, unique,
                  xml_escape, CONTRACT_CODES)
 from suite import case
@@ -504,6 +505,8 @@ OUTSIDE = [
     ("shipToCode", "head", "DOCK;1", "Code pattern"),
     ("requestedDeliveryDate", "head", "2025-13-01", "xsd:date"),
     ("requestedDeliveryDate", "head", "2025-02-29", "xsd:date"),
+    ("requestedDeliveryDate", "head", "2030-01-31+15:00", "xsd:date time zone past 14:00"),
+    ("requestedDeliveryDate", "head", "2030-01-31T00:00:00", "xsd:date (not a dateTime)"),
     ("note", "head", "n" * 2001, "Text maxLength 2000"),
     ("note", "head", "\U0001F600" * 2001, "Text maxLength 2000 (characters)"),
     ("lineNo", "line", "0", "LineNo minInclusive 1"),
@@ -532,6 +535,8 @@ INSIDE = [
     ("lineNo", "line", "99999", "LineNo maxInclusive"),
     ("quantity", "line", "0.001", "3 fraction digits"),
     ("unitPrice", "line", "11.2500", "4 fraction digits"),
+    ("requestedDeliveryDate", "head", "2030-01-31Z", "xsd:date in UTC"),
+    ("requestedDeliveryDate", "head", "2030-01-31+01:00", "xsd:date with its time zone"),
 ]
 
 
@@ -565,6 +570,34 @@ def _(ctx):
                 continue
             problems.append(f"{element} ({rule}): {res.describe()}")
     check(not problems, "; ".join(problems))
+
+
+@case("input", "document-numbers-are-one-line")
+def _(ctx):
+    # shipmentNo, like every document number, is one line (the schema's pattern, which
+    # gSOAP does not check): a line break inside is VALIDATION_FAILED naming it.
+    body = op_body("RecordShipment", "<e:shipmentNo>S1&#10;X</e:shipmentNo><e:orderId>1</e:orderId>"
+                                     "<e:shipDate>2024-05-02</e:shipDate><e:line><e:lineNo>1"
+                                     "</e:lineNo><e:quantity>1</e:quantity></e:line>")
+    refused(ctx, envelope(body), INVALID, field="shipmentNo",
+            headers=[("Content-Type", "text/xml"), basic_header("acme-erp", PASSWORD)])
+
+
+@case("input", "empty-credit-limit-means-none")
+def _(ctx):
+    # The contract: creditLimit empty means no limit. <creditLimit/> is what SoapUI sends.
+    from lib import soap_call
+    h = hub_of(ctx)
+    erp = ("acme-erp", PASSWORD, "basic")
+    res = expect_ok(soap_call(h, "SetCreditLimit", "<e:buyerCode>BUY002</e:buyerCode>"
+                                                   "<e:creditLimit/>", auth=erp),
+                    "SetCreditLimit with an empty creditLimit")
+    try:
+        check("creditLimit>" not in res.resp.text, f"a limit came back: {res.resp.text[:300]}")
+    finally:
+        expect_ok(soap_call(h, "SetCreditLimit", "<e:buyerCode>BUY002</e:buyerCode>"
+                                                 "<e:creditLimit>5000.00</e:creditLimit>",
+                            auth=erp), "the demo limit back")
 
 
 # ------------------------------------------------------------------ sizes of lists
