@@ -37,7 +37,7 @@ DB_SQL(q_list,
        "AND c.buyer_party_id = d.bid AND c.doc_type = d.t AND c.doc_no = d.no "
        "WHERE (? = '' OR d.t = ?) AND (? = '' OR d.d >= ?) AND (? = '' OR d.d <= ?) "
        "AND (? = 0 OR COALESCE(c.confirmed, 0) = 0) "
-       "ORDER BY d.d, d.t, d.no LIMIT ? OFFSET ?");
+       "ORDER BY d.d, d.t, d.no, d.sid, d.bid LIMIT ? OFFSET ?");
 
 DB_SQL(q_count,
        "SELECT COUNT(*) FROM " DOCS

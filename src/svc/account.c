@@ -43,6 +43,11 @@ int svc_list_documents(struct svc_ctx *ctx, const struct doc_filter_in *in,
                            "not a date (YYYY-MM-DD)");
     if ((rc = svc_scope_buyer(ctx, in->buyer_code, &f.scope)) < 0)
         return rc;
+    /* A seller reconciles one customer at a time (the contract): every
+     * customer's documents in one list would tie on numbers each seller
+     * gives out on its own. */
+    if (ctx->who->role != ROLE_BUYER && f.scope.buyer_id == 0)
+        return eos_err_set(EOS_EINVALID, "buyerCode", "name the buyer's account");
     str_copy(f.doc_type, sizeof(f.doc_type), in->doc_type);
     str_copy(f.from, sizeof(f.from), in->from);
     str_copy(f.to, sizeof(f.to), in->to);
