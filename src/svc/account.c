@@ -121,30 +121,34 @@ static int find_account(struct svc_ctx *ctx, const char *buyer_code, struct acco
     return 0;
 }
 
-int svc_account_balance(struct svc_ctx *ctx, const char *as_of, const char *buyer_code,
-                        struct balance_result *out)
+struct balance_job {
+    const char *as_of;
+    const char *buyer_code;
+    struct balance_result *out;
+};
+
+static int balance_read(struct svc_ctx *ctx, void *arg)
 {
+    struct balance_job *job = arg;
+    struct balance_result *out = job->out;
     struct account_row acct;
     struct ledger_doc *docs = NULL;
     struct ledger_balance b;
     size_t n = 0;
     int rc;
 
-    memset(out, 0, sizeof(*out));
-    if (!str_empty(as_of) && !date_valid(as_of))
-        return eos_err_set(EOS_EINVALID, "asOf", "not a date (YYYY-MM-DD)");
-    if ((rc = find_account(ctx, buyer_code, &acct)) < 0)
+    if ((rc = find_account(ctx, job->buyer_code, &acct)) < 0)
         return rc;
     if ((rc = store_ledger_docs(ctx->db, acct.seller_id, acct.buyer_id, &docs, &n)) < 0)
         goto out;
-    ledger_balance(docs, n, as_of, &b);
+    ledger_balance(docs, n, job->as_of, &b);
     str_copy(out->currency, sizeof(out->currency), acct.currency);
     out->uninvoiced = b.uninvoiced;
     out->receivable = b.receivable;
     out->unapplied = b.unapplied;
     out->open_orders = acct.open_orders;
-    if (!str_empty(as_of) &&
-        (rc = store_open_orders_as_of(ctx->db, acct.seller_id, acct.buyer_id, as_of,
+    if (!str_empty(job->as_of) &&
+        (rc = store_open_orders_as_of(ctx->db, acct.seller_id, acct.buyer_id, job->as_of,
                                       &out->open_orders)) < 0)
         goto out;
     out->has_limit = acct.has_limit;
@@ -152,7 +156,21 @@ int svc_account_balance(struct svc_ctx *ctx, const char *as_of, const char *buye
     out->available = acct.credit_limit - out->open_orders - out->receivable;
 out:
     free(docs);
-    return rc == EOS_ERETRY ? eos_err_set(EOS_EUNAVAIL, NULL, "retry") : rc;
+    return rc;
+}
+
+/* The account row, its documents and the open orders as of a day are read on
+ * one snapshot: read one by one, an invoice committed between them would
+ * count its amount both as an open order and as receivable. */
+int svc_account_balance(struct svc_ctx *ctx, const char *as_of, const char *buyer_code,
+                        struct balance_result *out)
+{
+    struct balance_job job = {as_of, buyer_code, out};
+
+    memset(out, 0, sizeof(*out));
+    if (!str_empty(as_of) && !date_valid(as_of))
+        return eos_err_set(EOS_EINVALID, "asOf", "not a date (YYYY-MM-DD)");
+    return svc_run_read(ctx, balance_read, &job);
 }
 
 int svc_account_statement(struct svc_ctx *ctx, const char *from, const char *to,
