@@ -472,14 +472,10 @@ static size_t (*gsoap_frecv)(struct soap *, char *, size_t);
 static size_t conn_recv(struct soap *soap, char *buf, size_t len)
 {
     struct worker *w = (struct worker *)((char *)soap->user - offsetof(struct worker, api));
-    struct reqbuf *rb;
-    size_t n;
 
     if (!w->current)
         return gsoap_frecv(soap, buf, len);
-    rb = &w->current->in;
-    n = reqbuf_take(rb, buf, len);
-    return n;
+    return reqbuf_take(&w->current->in, buf, len);
 }
 
 static void *worker_main(void *arg)

@@ -64,9 +64,8 @@ struct batch {
     size_t n;
 };
 
-/* Hands rows (each starting with an int64 order id, payload at `off`) to the
- * batch's views: the array at offset `arr` of struct order_view and its
- * count at `cnt`. */
+/* The batch's views, for the rows of each part: each row starts with its
+ * order id (rows.h). */
 static struct view_set set_of(const struct batch *b)
 {
     struct view_set set = {b->views, b->n, sizeof(struct order_view),
@@ -75,12 +74,15 @@ static struct view_set set_of(const struct batch *b)
     return set;
 }
 
-static int distribute(const struct batch *b, const void *rows, size_t nrows, size_t row_size,
-                      size_t off, size_t payload, size_t arr, size_t cnt)
+/* The script's next result set, a part of the batch's orders, into their
+ * views: the array at offset arr of struct order_view and its count at cnt. */
+static int take_part(struct db_conn *db, const struct batch *b, struct db_cols *c,
+                     const void *row, size_t row_size, size_t off, size_t payload, size_t arr,
+                     size_t cnt)
 {
     struct view_set set = set_of(b);
 
-    return rows_distribute(&set, rows, nrows, row_size, off, payload, arr, cnt);
+    return rows_take(db, &set, c, row, row_size, off, payload, arr, cnt);
 }
 
 struct line_row {
@@ -92,9 +94,6 @@ static int load_lines(struct db_conn *db, const struct batch *b)
 {
     struct line_row row;
     struct db_cols c;
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
 
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
@@ -112,12 +111,8 @@ static int load_lines(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.delivery_date, sizeof(row.v.delivery_date));
     col_qty(&c, &row.v.ordered_quantity);
     col_money(&c, &row.v.ordered_unit_price);
-    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
-    if (rc == 0)
-        rc = distribute(b, rows, n, sizeof(row), offsetof(struct line_row, v), sizeof(row.v),
-                        offsetof(struct order_view, lines), offsetof(struct order_view, line_count));
-    free(rows);
-    return rc;
+    return take_part(db, b, &c, &row, sizeof(row), offsetof(struct line_row, v), sizeof(row.v),
+                     offsetof(struct order_view, lines), offsetof(struct order_view, line_count));
 }
 
 struct history_row {
@@ -129,21 +124,14 @@ static int load_history(struct db_conn *db, const struct batch *b)
 {
     struct history_row row;
     struct db_cols c;
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
 
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
     col_i64(&c, &row.order_id);
     cols_history(&c, &row.v);
-    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
-    if (rc == 0)
-        rc = distribute(b, rows, n, sizeof(row), offsetof(struct history_row, v), sizeof(row.v),
-                        offsetof(struct order_view, history),
-                        offsetof(struct order_view, history_count));
-    free(rows);
-    return rc;
+    return take_part(db, b, &c, &row, sizeof(row), offsetof(struct history_row, v), sizeof(row.v),
+                     offsetof(struct order_view, history),
+                     offsetof(struct order_view, history_count));
 }
 
 struct change_row {
@@ -165,8 +153,7 @@ static int load_changes(struct db_conn *db, const struct batch *b)
     struct change_line_row lrow;
     struct change_line_row *lines = NULL;
     struct db_cols c;
-    void *rows = NULL;
-    size_t n = 0, nlines = 0;
+    size_t nlines = 0;
     int rc;
 
     memset(&row, 0, sizeof(row));
@@ -180,12 +167,9 @@ static int load_changes(struct db_conn *db, const struct batch *b)
     col_i64(&c, &row.v.decided_at);
     col_str(&c, row.v.decided_by, sizeof(row.v.decided_by));
     col_str(&c, row.v.decision_reason, sizeof(row.v.decision_reason));
-    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
-    if (rc == 0)
-        rc = distribute(b, rows, n, sizeof(row), offsetof(struct change_row, v), sizeof(row.v),
-                        offsetof(struct order_view, changes),
-                        offsetof(struct order_view, change_count));
-    free(rows);
+    rc = take_part(db, b, &c, &row, sizeof(row), offsetof(struct change_row, v), sizeof(row.v),
+                   offsetof(struct order_view, changes),
+                   offsetof(struct order_view, change_count));
     if (rc < 0) /* the script has the lines' result set even when there are none */
         return rc;
     memset(&lrow, 0, sizeof(lrow));
@@ -247,8 +231,7 @@ static int load_shipments(struct db_conn *db, const struct batch *b)
     struct shipment_line_row lrow;
     struct shipment_line_row *lines = NULL;
     struct db_cols c;
-    void *rows = NULL;
-    size_t n = 0, nlines = 0;
+    size_t nlines = 0;
     int rc;
 
     memset(&row, 0, sizeof(row));
@@ -258,12 +241,9 @@ static int load_shipments(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.shipment_no, sizeof(row.v.shipment_no));
     col_str(&c, row.v.ship_date, sizeof(row.v.ship_date));
     col_money(&c, &row.v.amount);
-    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
-    if (rc == 0)
-        rc = distribute(b, rows, n, sizeof(row), offsetof(struct shipment_row, v), sizeof(row.v),
-                        offsetof(struct order_view, shipments),
-                        offsetof(struct order_view, shipment_count));
-    free(rows);
+    rc = take_part(db, b, &c, &row, sizeof(row), offsetof(struct shipment_row, v), sizeof(row.v),
+                   offsetof(struct order_view, shipments),
+                   offsetof(struct order_view, shipment_count));
     if (rc < 0)
         return rc;
     memset(&lrow, 0, sizeof(lrow));
@@ -309,9 +289,6 @@ static int load_invoices(struct db_conn *db, const struct batch *b)
 {
     struct invoice_row row;
     struct db_cols c;
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
 
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
@@ -321,13 +298,9 @@ static int load_invoices(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.invoice_date, sizeof(row.v.invoice_date));
     col_money(&c, &row.v.amount);
     col_money(&c, &row.v.paid);
-    rc = db_script_rows(db, &c, &row, sizeof(row), &rows, &n);
-    if (rc == 0)
-        rc = distribute(b, rows, n, sizeof(row), offsetof(struct invoice_row, v), sizeof(row.v),
-                        offsetof(struct order_view, invoices),
-                        offsetof(struct order_view, invoice_count));
-    free(rows);
-    return rc;
+    return take_part(db, b, &c, &row, sizeof(row), offsetof(struct invoice_row, v), sizeof(row.v),
+                     offsetof(struct order_view, invoices),
+                     offsetof(struct order_view, invoice_count));
 }
 
 /* Which of the optional parts any of the views has: the header tells of

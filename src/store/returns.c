@@ -171,10 +171,8 @@ static int take_headers(struct db_conn *db, const struct view_set *set, size_t *
 
 static int take_lines(struct db_conn *db, const struct view_set *set)
 {
-    struct line_row row, *rows = NULL;
+    struct line_row row;
     struct db_cols c;
-    size_t n = 0;
-    int rc;
 
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
@@ -186,33 +184,23 @@ static int take_lines(struct db_conn *db, const struct view_set *set)
     col_money(&c, &row.v.reference_price);
     col_money(&c, &row.v.line_amount);
     col_str(&c, row.v.reason, sizeof(row.v.reason));
-    rc = db_script_rows(db, &c, &row, sizeof(row), (void **)&rows, &n);
-    if (rc == 0)
-        rc = rows_distribute(set, rows, n, sizeof(row), offsetof(struct line_row, v),
-                             sizeof(row.v), offsetof(struct return_view, lines),
-                             offsetof(struct return_view, line_count));
-    free(rows);
-    return rc;
+    return rows_take(db, set, &c, &row, sizeof(row), offsetof(struct line_row, v),
+                     sizeof(row.v), offsetof(struct return_view, lines),
+                     offsetof(struct return_view, line_count));
 }
 
 static int take_history(struct db_conn *db, const struct view_set *set)
 {
-    struct history_row row, *rows = NULL;
+    struct history_row row;
     struct db_cols c;
-    size_t n = 0;
-    int rc;
 
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
     col_i64(&c, &row.return_id);
     cols_history(&c, &row.v);
-    rc = db_script_rows(db, &c, &row, sizeof(row), (void **)&rows, &n);
-    if (rc == 0)
-        rc = rows_distribute(set, rows, n, sizeof(row), offsetof(struct history_row, v),
-                             sizeof(row.v), offsetof(struct return_view, history),
-                             offsetof(struct return_view, history_count));
-    free(rows);
-    return rc;
+    return rows_take(db, set, &c, &row, sizeof(row), offsetof(struct history_row, v),
+                     sizeof(row.v), offsetof(struct return_view, history),
+                     offsetof(struct return_view, history_count));
 }
 
 /* A batch of returns in one round trip (one script): with scope, their

@@ -26,8 +26,9 @@ void *view_find(const struct view_set *set, int64_t id)
     return NULL;
 }
 
-int rows_distribute(const struct view_set *set, const void *rows, size_t nrows, size_t row_size,
-                    size_t off, size_t payload, size_t arr, size_t cnt)
+/* Hands each view its rows' payloads (rows_take). */
+static int rows_distribute(const struct view_set *set, const void *rows, size_t nrows,
+                           size_t row_size, size_t off, size_t payload, size_t arr, size_t cnt)
 {
     const char *r = rows;
     size_t i = 0;
@@ -67,6 +68,19 @@ void script_select_in(struct jbuf *j, const char *select, const char *column, co
     jbuf_raw(j, ids);
     jbuf_raw(j, ") ");
     jbuf_raw(j, order);
+}
+
+int rows_take(struct db_conn *db, const struct view_set *set, struct db_cols *c, const void *row,
+              size_t row_size, size_t off, size_t payload, size_t arr, size_t cnt)
+{
+    void *rows = NULL;
+    size_t n = 0;
+    int rc = db_script_rows(db, c, row, row_size, &rows, &n);
+
+    if (rc == 0)
+        rc = rows_distribute(set, rows, n, row_size, off, payload, arr, cnt);
+    free(rows);
+    return rc;
 }
 
 void cols_history(struct db_cols *c, struct history_view *v)

@@ -25,13 +25,14 @@ struct view_set {
     size_t id_off;
 };
 
-/* Copies the payload (payload bytes, `off` bytes into each row of row_size)
- * of each view's rows into a new array (caller's, freed with the view),
- * stored `arr` bytes into the view, with its count (size_t) `cnt` bytes in.
- * Rows of an id no view has are dropped. 0, or < 0 out of memory (the views
- * keep what was handed so far). */
-int rows_distribute(const struct view_set *set, const void *rows, size_t nrows, size_t row_size,
-                    size_t off, size_t payload, size_t arr, size_t cnt);
+/* Takes the read script's next result set (rows bound by c into the struct
+ * at row, row_size bytes) and copies the payload of each view's rows
+ * (payload bytes, `off` bytes into each row) into a new array (caller's,
+ * freed with the view), stored `arr` bytes into the view, with its count
+ * (size_t) `cnt` bytes in. Rows of an id no view has are dropped. 0, or < 0
+ * (the views keep what was handed so far). */
+int rows_take(struct db_conn *db, const struct view_set *set, struct db_cols *c, const void *row,
+              size_t row_size, size_t off, size_t payload, size_t arr, size_t cnt);
 
 /* The view with this id, or NULL. */
 void *view_find(const struct view_set *set, int64_t id);
