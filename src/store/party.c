@@ -181,11 +181,19 @@ int store_nonce_remember(struct db_conn *db, const unsigned char hash[32], int64
 DB_SQL(q_failures,
        "SELECT failures FROM auth_failure WHERE username = ? AND source = ? "
        "AND window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND");
-DB_SQL(q_failure_add,
-       "INSERT INTO auth_failure (username, source, window_start, failures) "
-       "VALUES (?, ?, UTC_TIMESTAMP(6), 1) ON DUPLICATE KEY UPDATE "
+/* An attempt takes a place under the limit, or a new window when the last
+ * one is over. The row lock makes attempts in parallel take turns: each sees
+ * the places the others took. The window's test reads window_start before
+ * it is set (MariaDB assigns left to right). */
+DB_SQL(q_attempt_take,
+       "UPDATE auth_failure SET "
        "failures = IF(window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND, failures + 1, 1), "
-       "window_start = IF(failures = 1, UTC_TIMESTAMP(6), window_start)");
+       "window_start = IF(window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND, window_start, "
+       "UTC_TIMESTAMP(6)) "
+       "WHERE username = ? AND source = ? "
+       "AND (failures < ? OR window_start <= UTC_TIMESTAMP(6) - INTERVAL ? SECOND)");
+DB_SQL(q_attempt_first, "INSERT IGNORE INTO auth_failure (username, source, window_start, failures) "
+                        "VALUES (?, ?, UTC_TIMESTAMP(6), 1)");
 DB_SQL(q_failure_undo, "UPDATE auth_failure SET failures = failures - 1 "
                        "WHERE username = ? AND source = ? AND failures > 0");
 DB_SQL(q_failure_sweep, "DELETE FROM auth_failure "
@@ -210,26 +218,54 @@ int store_auth_failures(struct db_conn *db, const char *username, const char *so
     return rc < 0 ? rc : 0;
 }
 
-int store_auth_failure_add(struct db_conn *db, const char *username, const char *source,
-                           int window)
+static int attempt_take(struct db_conn *db, const char *username, const char *source,
+                        int window, int limit, unsigned long long *taken)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_i64(&a, window);
+    arg_i64(&a, window);
+    arg_str(&a, username);
+    arg_str(&a, source);
+    arg_i64(&a, limit);
+    arg_i64(&a, window);
+    return db_exec(db, &q_attempt_take, &a, taken);
+}
+
+int store_auth_attempt_reserve(struct db_conn *db, const char *username, const char *source,
+                               int window, int limit, bool *reserved)
 {
     static atomic_uint calls;
+    unsigned long long taken = 0;
     struct db_args a;
     int rc;
 
-    db_args_init(&a);
-    arg_str(&a, username);
-    arg_str(&a, source);
-    arg_i64(&a, window);
-    rc = db_exec(db, &q_failure_add, &a, NULL);
+    *reserved = false;
+    if ((rc = attempt_take(db, username, source, window, limit, &taken)) < 0)
+        goto out;
+    if (taken == 0) {
+        /* No row yet, or one at its limit: the first attempt inserts it. */
+        db_args_init(&a);
+        arg_str(&a, username);
+        arg_str(&a, source);
+        if ((rc = db_exec(db, &q_attempt_first, &a, &taken)) < 0)
+            goto out;
+        /* Another attempt inserted it first: take a place in its row. */
+        if (taken == 0 &&
+            (rc = attempt_take(db, username, source, window, limit, &taken)) < 0)
+            goto out;
+    }
+    *reserved = taken > 0;
     /* One call in 256 sweeps a bounded batch of rows whose window has
      * passed: every name and address a client makes up adds a row, and
      * nothing else removes them. */
-    if (rc == 0 && (atomic_fetch_add(&calls, 1) & 0xff) == 0) {
+    if ((atomic_fetch_add(&calls, 1) & 0xff) == 0) {
         db_args_init(&a);
         arg_i64(&a, window);
         rc = db_exec(db, &q_failure_sweep, &a, NULL);
     }
+out:
     return rc;
 }
 

@@ -70,10 +70,13 @@ int store_nonce_remember(struct db_conn *db, const unsigned char hash[32], int64
 int store_auth_failures(struct db_conn *db, const char *username, const char *source,
                         int window, int *failures);
 
-/* Counts one more failure (a new window when the last one is over). Rows
- * whose window is over are swept now and then by the same call. */
-int store_auth_failure_add(struct db_conn *db, const char *username, const char *source,
-                           int window);
+/* Counts an attempt as a failure ahead of its check, if fewer than `limit`
+ * are counted in the window (a new window when the last one is over):
+ * *reserved says whether it was. Attempts in parallel take turns, so no more
+ * than `limit` are ever reserved. Rows whose window is over are swept now
+ * and then by the same call. */
+int store_auth_attempt_reserve(struct db_conn *db, const char *username, const char *source,
+                               int window, int limit, bool *reserved);
 
 /* Takes back one failure counted ahead of a check that then passed. */
 int store_auth_failure_undo(struct db_conn *db, const char *username, const char *source);

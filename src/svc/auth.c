@@ -363,8 +363,9 @@ static int attempt_uncount(struct svc_ctx *ctx, const struct credentials *cred, 
 
 /* The lockout: too many recent failures of this user from this source.
  * Not locked, the attempt is counted as a failure before its password is
- * checked (*counted), and taken back when it passes: guesses sent in
- * parallel each see the others, so no more than the limit are checked. */
+ * checked (*counted), and taken back when it passes. Attempts in parallel
+ * take turns for the places under the limit, so no more than the limit
+ * are checked. A locked-out flood costs one read, not a write. */
 static int locked_out(struct svc_ctx *ctx, const struct auth_settings *s,
                       const struct credentials *cred, bool *locked, bool *counted)
 {
@@ -377,17 +378,10 @@ static int locked_out(struct svc_ctx *ctx, const struct auth_settings *s,
     rc = store_auth_failures(ctx->db, cred->username, cred->source, s->lockout_window, &failures);
     if (rc < 0 || (*locked = failures >= s->max_failures))
         return rc;
-    if ((rc = store_auth_failure_add(ctx->db, cred->username, cred->source,
-                                     s->lockout_window)) < 0 ||
-        (rc = store_auth_failures(ctx->db, cred->username, cred->source, s->lockout_window,
-                                  &failures)) < 0)
-        return rc;
-    *counted = true;
-    if (failures > s->max_failures) {
-        *locked = true;
-        return attempt_uncount(ctx, cred, counted);
-    }
-    return 0;
+    rc = store_auth_attempt_reserve(ctx->db, cred->username, cred->source, s->lockout_window,
+                                    s->max_failures, counted);
+    *locked = rc == 0 && !*counted;
+    return rc;
 }
 
 int svc_authenticate(struct svc_ctx *ctx, const struct auth_settings *s,
