@@ -4,14 +4,16 @@ connections, the keep-alive budget, the idle timeout and the connection cap.
 """
 
 import gzip
+import re
 import resource
 import socket
 import threading
 import time
 
-from lib import (Fail, Hub, PASSWORD, SoapResult, basic_header, check, check_fault, connect,
-                 counts_diff, envelope, healthz, http_request, metrics, op_body, order_lines_xml,
-                 orders_with_no, read_response, server_closed, soap_call, table_counts, unique)
+from lib import (Fail, Hub, PASSWORD, ResponseStream, SoapResult, basic_header, check,
+                 check_fault, connect, counts_diff, envelope, healthz, http_request, metrics,
+                 op_body, order_lines_xml, orders_with_no, read_response, server_closed,
+                 soap_call, submit_order_inner, table_counts, unique)
 from suite import case
 
 SMALL = 65536
@@ -347,6 +349,57 @@ def _(ctx):
     finally:
         for s in socks:
             s.close()
+
+
+def raw_post(op, inner, gz=False):
+    body = envelope(op_body(op, inner)).encode()
+    headers = XML_HEADERS + [("SOAPAction", f'"urn:eoshub:v1#{op}"')]
+    if gz:
+        body = gzip.compress(body)
+        headers.append(("Content-Encoding", "gzip"))
+    return (f"POST /eos HTTP/1.1\r\nHost: x\r\n" +
+            "".join(f"{k}: {v}\r\n" for k, v in headers) +
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+@case("limits", "pipelined-requests-answered-in-order")
+def _(ctx):
+    # Requests sent back to back in one write (one of them gzipped), then one split in
+    # two writes: each is answered, in the order sent, and each order is stored once.
+    # The hub frames every request from its own buffer; bytes read past one request's
+    # end are the next one's, and must not be dropped or handed to the first.
+    h = small_hub(ctx)
+    nos = [unique("pipe") for _ in range(4)]
+    burst = (raw_post("SubmitOrder", submit_order_inner(nos[0])) +
+             raw_post("SubmitOrder", submit_order_inner(nos[1]), gz=True) +
+             raw_post("GetServiceInfo", "") +
+             raw_post("SubmitOrder", submit_order_inner(nos[2])))
+    last = raw_post("SubmitOrder", submit_order_inner(nos[3]))
+    s = connect(h, timeout=10)
+    try:
+        stream = ResponseStream(s)
+        s.sendall(burst)
+        answers = [stream.next() for _ in range(4)]
+        s.sendall(last[:len(last) // 2])
+        time.sleep(0.2)
+        s.sendall(last[len(last) // 2:])
+        answers.append(stream.next())
+    finally:
+        s.close()
+    expected = ["SubmitOrderResponse", "SubmitOrderResponse", "GetServiceInfoResponse",
+                "SubmitOrderResponse", "SubmitOrderResponse"]
+    for i, (r, element) in enumerate(zip(answers, expected)):
+        check(r.status == 200 and element in r.text,
+              f"pipelined request {i + 1}: expected {element}, got {r!r}")
+    submitted = [a for a, e in zip(answers, expected) if e == "SubmitOrderResponse"]
+    for no, r in zip(nos, submitted):
+        rows = orders_with_no(no, "BUY001")
+        check(len(rows) == 1, f"order {no} stored {len(rows)} times")
+        m = re.search(r"<(?:\w+:)?orderId>(\d+)<", r.text)
+        check(len(rows) == 1 and m and int(m.group(1)) == rows[0][0],
+              f"the answer to {no} names another order: {r.text[:300]!r}")
+    ctx.note("5 requests on one connection, 4 in one write and 1 split in two: "
+             "all answered in order, each order stored once")
 
 
 @case("limits", "keepalive-budget-closes-connection")

@@ -430,6 +430,42 @@ def read_response(sock, timeout=10, head_only_method=False):
     return r
 
 
+class ResponseStream:
+    """Reads responses one after another from one connection, keeping what a read took
+    past a response for the next: for pipelined requests, whose answers may come in one
+    segment. Handles responses with a Content-Length only (the hub's)."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed")
+        self.buf += chunk
+
+    def next(self, timeout=10):
+        r = Response()
+        self.sock.settimeout(timeout)
+        try:
+            while b"\r\n\r\n" not in self.buf:
+                self._fill()
+            head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+            r.raw_head = head
+            lines = head.decode("latin-1").split("\r\n")
+            r.status = int(lines[0].split(" ", 2)[1])
+            r.headers = [tuple(x.strip() for x in line.split(":", 1)) for line in lines[1:]
+                         if ":" in line]
+            n = int(r.header("Content-Length") or "0")
+            while len(self.buf) < n:
+                self._fill()
+            r.body, self.buf = self.buf[:n], self.buf[n:]
+        except (socket.timeout, ConnectionError, OSError) as e:
+            r.error = f"{type(e).__name__}: {e}"
+        return r
+
+
 def server_closed(sock, wait=0.5):
     """True when the peer has closed (EOF or reset) within `wait` seconds."""
     sock.settimeout(wait)
