@@ -517,6 +517,7 @@ static int change_tx(struct svc_ctx *ctx, void *arg)
     struct change_job *job = arg;
     struct order_view v;
     char field[48];
+    money_t total;
     int rc;
 
     memset(&v, 0, sizeof(v));
@@ -531,9 +532,11 @@ static int change_tx(struct svc_ctx *ctx, void *arg)
         return eos_err_set(EOS_ETRANSITION, NULL, "this order does not allow adjustment");
     if ((rc = store_order_details(ctx->db, &v)) < 0)
         goto out;
+    total = v.h.total;
     for (size_t i = 0; i < job->count; i++) {
         const struct line_change *c = &job->changes[i];
         const struct order_line_view *line = NULL;
+        money_t amount;
 
         for (size_t k = 0; k < v.line_count; k++)
             if (v.lines[k].line_no == c->line_no)
@@ -551,6 +554,22 @@ static int change_tx(struct svc_ctx *ctx, void *arg)
                              c->line_no, qty_format(q, sizeof(q), line->shipped));
             goto out;
         }
+        snprintf(field, sizeof(field), "change[%zu]", i + 1);
+        if ((rc = money_line_amount_checked(&amount, c->has_quantity ? c->quantity : line->quantity,
+                                            c->has_price ? c->unit_price : line->unit_price,
+                                            field)) < 0)
+            goto out;
+        total += amount - line->line_amount;
+    }
+    /* Invoices are for amounts of the order: a change may not leave less
+     * to pay than was invoiced already. */
+    if (total < v.h.invoiced) {
+        char a[MONEY_STR_MAX];
+
+        rc = eos_err_set(EOS_EQUANTITY, "change", "the order has %s invoiced already: "
+                         "its total cannot fall below that",
+                         money_format(a, sizeof(a), v.h.invoiced));
+        goto out;
     }
     rc = store_change_insert(ctx->db, v.h.order_id, ctx->who->username, job->reason, job->json,
                              job->id_out);

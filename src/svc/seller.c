@@ -176,16 +176,23 @@ static money_t lines_total(const struct order_view *v)
     return total;
 }
 
-/* Saves a changed total and moves the buyer's exposure by the difference. */
+/* Saves a changed total and moves the buyer's exposure by the difference.
+ * Invoices are for amounts of the order, so the total may not fall below
+ * what was invoiced (an invoice may have come since a change was asked). */
 static int retotal(struct svc_ctx *ctx, struct order_view *v)
 {
     money_t total = lines_total(v);
     money_t before = order_open_amount(v->h.status, v->h.total, v->h.invoiced);
     money_t after = order_open_amount(v->h.status, total, v->h.invoiced);
+    char a[MONEY_STR_MAX];
     int rc;
 
     if (total == v->h.total)
         return 0;
+    if (total < v->h.invoiced)
+        return eos_err_set(EOS_EQUANTITY, NULL,
+                           "the order has %s invoiced already: its total cannot fall below that",
+                           money_format(a, sizeof(a), v->h.invoiced));
     if ((rc = store_order_set_total(ctx->db, v->h.order_id, total)) < 0 ||
         (rc = store_account_adjust(ctx->db, v->h.seller_id, v->h.buyer_id, after - before, 0)) < 0)
         return rc;

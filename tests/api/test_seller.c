@@ -1720,6 +1720,48 @@ static void test_seller__an_invoiced_order_cannot_be_cancelled(void)
     soap_end(b1);
 }
 
+/* Invoices are for amounts of the order: a change that would leave its
+ * total below what was invoiced is refused when asked, and when approved
+ * after an invoice that came in between. */
+static void test_seller__a_change_cannot_take_the_total_below_the_invoiced(void)
+{
+    static const struct line_in lines[] = {{"SKU-0004", "10"}}; /* 200.00 */
+    struct eos__LineChange ch;
+    struct eos__Order *o;
+    int64_t id, cr;
+
+    reset_clients();
+    id = new_order(b1, "chginv", -1, lines, 1);
+    CU_ASSERT_FATAL(id > 0);
+    CU_ASSERT_STRING_EQUAL(update(erp, id, eos__OrderAction__ACCEPT, 1, NULL, NULL, 0, NULL), "");
+    CU_ASSERT_STRING_EQUAL(invoice(erp, uniq(erp, "I"), id, "150.00", NULL), "");
+
+    memset(&ch, 0, sizeof(ch));
+    ch.lineNo = 1;
+    ch.newQuantity = "5"; /* 100.00 */
+    CU_ASSERT_EQUAL(request_change(b1, id, &ch, 1, "fewer"), 0);
+    CU_ASSERT_STRING_EQUAL(test_fault_code(b1), "QUANTITY_EXCEEDED");
+    o = get_order(erp, id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->__sizechangeRequest, 0);
+
+    ch.newQuantity = "8"; /* 160.00: asked while 150.00 is invoiced */
+    cr = request_change(b1, id, &ch, 1, "fewer");
+    CU_ASSERT_FATAL(cr > 0);
+    CU_ASSERT_STRING_EQUAL(invoice(erp, uniq(erp, "I"), id, "20.00", NULL), "");
+    CU_ASSERT_STRING_EQUAL(decide(erp, cr, eos__Decision__APPROVE, NULL, NULL),
+                           "QUANTITY_EXCEEDED");
+    o = get_order(erp, id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    ASSERT_STR(o->totalAmount, "200.00");
+    ASSERT_STR(o->invoicedAmount, "170.00");
+    ASSERT_STR(o->line[0].quantity, "10");
+    CU_ASSERT_EQUAL_FATAL(o->__sizechangeRequest, 1);
+    CU_ASSERT_EQUAL(o->changeRequest[0].status, eos__ChangeStatus__PENDING);
+    CU_ASSERT_STRING_EQUAL(decide(erp, cr, eos__Decision__REJECT, "invoiced since", NULL), "");
+    soap_end(b1);
+}
+
 /* Shipments priced one by one still add up to the order's total: 0.002 at
  * 25.00 is 0.05, and two shipments of 0.001 are 0.03 and 0.02, not 0.03
  * twice. */
@@ -2923,6 +2965,8 @@ int main(void)
         {"test_seller__shipments", test_seller__shipments},
         {"test_seller__an_invoiced_order_cannot_be_cancelled",
          test_seller__an_invoiced_order_cannot_be_cancelled},
+        {"test_seller__a_change_cannot_take_the_total_below_the_invoiced",
+         test_seller__a_change_cannot_take_the_total_below_the_invoiced},
         {"test_seller__split_shipments_add_up_to_the_total",
          test_seller__split_shipments_add_up_to_the_total},
         {"test_seller__racing_twin_documents_answer_duplicate",
