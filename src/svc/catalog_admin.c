@@ -111,10 +111,13 @@ int svc_upsert_products(struct svc_ctx *ctx, const struct product_in *products, 
                 return eos_err_set(EOS_EINVALID, field, "%s appears twice", products[i].sku);
             }
         }
-        if ((products[i].has_available && products[i].available < 0) ||
-            (products[i].has_min_order && products[i].min_order <= 0)) {
-            snprintf(field, sizeof(field), "product[%zu]", i + 1);
+        if (products[i].has_available && products[i].available < 0) {
+            snprintf(field, sizeof(field), "product[%zu]/availableQuantity", i + 1);
             return eos_err_set(EOS_EINVALID, field, "quantities are not negative");
+        }
+        if (products[i].has_min_order && products[i].min_order <= 0) {
+            snprintf(field, sizeof(field), "product[%zu]/minOrderQuantity", i + 1);
+            return eos_err_set(EOS_EINVALID, field, "a minimum order quantity is more than 0");
         }
     }
     return svc_run_tx(ctx, upsert_tx, &job);
@@ -164,13 +167,21 @@ int svc_set_prices(struct svc_ctx *ctx, const struct price_in *prices, size_t co
     if ((rc = svc_seller_party(ctx, &job.seller_id)) < 0 || (rc = item_count(count, "price")) < 0)
         return rc;
     for (size_t i = 0; i < count; i++) {
+        const char *bad = NULL, *why = "prices are not negative";
         char field[48];
 
-        snprintf(field, sizeof(field), "price[%zu]", i + 1);
-        if (prices[i].unit_price < 0 || (prices[i].has_return_price && prices[i].return_price < 0))
-            return eos_err_set(EOS_EINVALID, field, "prices are not negative");
-        if (!str_empty(prices[i].valid_from) && !date_valid(prices[i].valid_from))
-            return eos_err_set(EOS_EINVALID, field, "validFrom is not a date (YYYY-MM-DD)");
+        if (prices[i].unit_price < 0)
+            bad = "unitPrice";
+        else if (prices[i].has_return_price && prices[i].return_price < 0)
+            bad = "returnPrice";
+        else if (!str_empty(prices[i].valid_from) && !date_valid(prices[i].valid_from)) {
+            bad = "validFrom";
+            why = "not a date (YYYY-MM-DD)";
+        }
+        if (bad) {
+            snprintf(field, sizeof(field), "price[%zu]/%s", i + 1, bad);
+            return eos_err_set(EOS_EINVALID, field, "%s", why);
+        }
     }
     return svc_run_tx(ctx, prices_tx, &job);
 }

@@ -293,8 +293,15 @@ int svc_update_order_status(struct svc_ctx *ctx, int64_t order_id, const char *a
         snprintf(field, sizeof(field), "adjustment[%zu]", i + 1);
         if (!adj[i].has_quantity && !adj[i].has_price)
             return eos_err_set(EOS_EINVALID, field, "an adjustment names a quantity or a price");
-        if ((adj[i].has_quantity && adj[i].quantity < 0) || (adj[i].has_price && adj[i].unit_price < 0))
-            return eos_err_set(EOS_EINVALID, field, "quantities and prices are not negative");
+        if (adj[i].has_quantity && adj[i].quantity < 0) {
+            snprintf(field, sizeof(field), "adjustment[%zu]/quantity", i + 1);
+            return eos_err_set(EOS_EINVALID, field, "quantities are not negative");
+        }
+        if (adj[i].has_price && adj[i].unit_price < 0) {
+            snprintf(field, sizeof(field), "adjustment[%zu]/unitPrice", i + 1);
+            return eos_err_set(EOS_EINVALID, field, "prices are not negative");
+        }
+        snprintf(field, sizeof(field), "adjustment[%zu]/lineNo", i + 1);
         for (size_t k = 0; k < i; k++)
             if (adj[k].line_no == adj[i].line_no)
                 return eos_err_set(EOS_EINVALID, field, "line %d is adjusted twice", adj[i].line_no);

@@ -1158,7 +1158,7 @@ static void test_seller__bad_adjustments_are_refused(void)
     } bad[] = {
         {{{3, "1", NULL}}, 1, "adjustment[1]/lineNo"},          /* no such line */
         {{{1, NULL, NULL}}, 1, "adjustment[1]"},                /* changes nothing */
-        {{{1, "1", NULL}, {1, "2", NULL}}, 2, "adjustment[2]"}, /* a line twice */
+        {{{1, "1", NULL}, {1, "2", NULL}}, 2, "adjustment[2]/lineNo"}, /* a line twice */
     };
     struct eos__Order *o;
     int64_t id;
@@ -2504,7 +2504,7 @@ static void test_seller__upsert_products(void)
 
         bad[1] = (struct product_def){uniq(erp, "SKU"), "Negative stock", "OFFICE", true, "-1"};
         CU_ASSERT_STRING_EQUAL(upsert(erp, bad, 3, NULL), "VALIDATION_FAILED");
-        ASSERT_FIELD(erp, "product[2]");
+        ASSERT_FIELD(erp, "product[2]/availableQuantity");
         CU_ASSERT_EQUAL(products_named(d), 0);
 
         /* The same sku twice. */
@@ -2688,7 +2688,9 @@ static void test_seller__catalog_faults_name_the_item(void)
         const struct price_def prices[] = {{a, NULL, "-1.00", NULL}};
 
         CU_ASSERT_STRING_EQUAL(set_prices(erp, prices, 1, NULL), "VALIDATION_FAILED");
+        ASSERT_FIELD(erp, "price[1]/unitPrice");
     }
+
     item = catalog_item(b1, a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(item);
     ASSERT_STR(item->unitPrice, "10.00");
@@ -2709,6 +2711,7 @@ static void test_seller__catalog_faults_name_the_item(void)
     CU_ASSERT_STRING_EQUAL(update_stock(erp, ghost, "1", NULL), "UNKNOWN_PRODUCT");
     ASSERT_FIELD(erp, "item[1]/sku");
     CU_ASSERT_STRING_EQUAL(update_stock(erp, a, "-1", NULL), "VALIDATION_FAILED");
+    ASSERT_FIELD(erp, "item[1]/availableQuantity");
     item = catalog_item(b1, a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(item);
     ASSERT_STR(item->availableQuantity, "3");
