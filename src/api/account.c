@@ -38,7 +38,9 @@ int __eos__ListAccountDocuments(struct soap *soap, struct _eos__ListAccountDocum
     if ((rc = in_date(f.from, req->from, "from", false)) < 0 ||
         (rc = in_date(f.to, req->to, "to", false)) < 0 ||
         (rc = in_code(f.buyer_code, sizeof(f.buyer_code), req->buyerCode, "buyerCode", false)) <
-            0)
+            0 ||
+        (rc = in_code(f.seller_code, sizeof(f.seller_code), req->sellerCode, "sellerCode",
+                      false)) < 0)
         return api_fault(soap, rc);
     f.unconfirmed_only = req->unconfirmedOnly && *req->unconfirmedOnly == xsd__boolean__true_;
     f.offset = req->offset ? *req->offset : 0;
@@ -85,6 +87,7 @@ int __eos__ConfirmAccountDocument(struct soap *soap,
 {
     struct svc_ctx ctx;
     char number[DOCNO_BUF];
+    char seller[CODE_MAX + 1];
     const char *type;
     bool confirmed;
     int64_t at = 0;
@@ -92,11 +95,12 @@ int __eos__ConfirmAccountDocument(struct soap *soap,
 
     if (api_begin(soap, OP_CONFIRM_ACCOUNT_DOCUMENT, &ctx))
         return soap->error;
-    if ((rc = in_docno(number, sizeof(number), req->docNo, "docNo", true)) < 0)
+    if ((rc = in_docno(number, sizeof(number), req->docNo, "docNo", true)) < 0 ||
+        (rc = in_code(seller, sizeof(seller), req->sellerCode, "sellerCode", false)) < 0)
         return api_fault(soap, rc);
     type = soap_eos__DocType2s(soap, req->docType);
     confirmed = req->confirmed == xsd__boolean__true_;
-    if ((rc = svc_confirm_document(&ctx, type, number, confirmed, &at)) < 0)
+    if ((rc = svc_confirm_document(&ctx, type, number, seller, confirmed, &at)) < 0)
         return api_fault(soap, rc);
     resp->docType = req->docType;
     resp->docNo = soap_strdup(soap, number);
@@ -115,15 +119,16 @@ int __eos__GetAccountBalance(struct soap *soap, struct _eos__GetAccountBalanceRe
     struct svc_ctx ctx;
     struct balance_result b;
     char as_of[DATE_LEN + 1];
-    char buyer[CODE_MAX + 1];
+    char buyer[CODE_MAX + 1], seller[CODE_MAX + 1];
     int rc;
 
     if (api_begin(soap, OP_GET_ACCOUNT_BALANCE, &ctx))
         return soap->error;
     if ((rc = in_date(as_of, req->asOf, "asOf", false)) < 0 ||
-        (rc = in_code(buyer, sizeof(buyer), req->buyerCode, "buyerCode", false)) < 0)
+        (rc = in_code(buyer, sizeof(buyer), req->buyerCode, "buyerCode", false)) < 0 ||
+        (rc = in_code(seller, sizeof(seller), req->sellerCode, "sellerCode", false)) < 0)
         return api_fault(soap, rc);
-    if ((rc = svc_account_balance(&ctx, as_of, buyer, &b)) < 0)
+    if ((rc = svc_account_balance(&ctx, as_of, buyer, seller, &b)) < 0)
         return api_fault(soap, rc);
     resp->currency = soap_strdup(soap, b.currency);
     resp->uninvoicedAmount = api_money(soap, b.uninvoiced);
@@ -141,16 +146,17 @@ int __eos__GetAccountStatement(struct soap *soap, struct _eos__GetAccountStateme
     struct svc_ctx ctx;
     struct statement_result s;
     char from[DATE_LEN + 1], to[DATE_LEN + 1];
-    char buyer[CODE_MAX + 1];
+    char buyer[CODE_MAX + 1], seller[CODE_MAX + 1];
     int rc;
 
     if (api_begin(soap, OP_GET_ACCOUNT_STATEMENT, &ctx))
         return soap->error;
     if ((rc = in_date(from, req->from, "from", true)) < 0 ||
         (rc = in_date(to, req->to, "to", true)) < 0 ||
-        (rc = in_code(buyer, sizeof(buyer), req->buyerCode, "buyerCode", false)) < 0)
+        (rc = in_code(buyer, sizeof(buyer), req->buyerCode, "buyerCode", false)) < 0 ||
+        (rc = in_code(seller, sizeof(seller), req->sellerCode, "sellerCode", false)) < 0)
         return api_fault(soap, rc);
-    if ((rc = svc_account_statement(&ctx, from, to, buyer, &s)) < 0)
+    if ((rc = svc_account_statement(&ctx, from, to, buyer, seller, &s)) < 0)
         return api_fault(soap, rc);
     resp->openingBalance = api_money(soap, s.opening);
     resp->closingBalance = api_money(soap, s.closing);

@@ -114,18 +114,24 @@ int store_doc_list(struct db_conn *db, const struct doc_filter *f, struct accoun
     return rc < 0 ? rc : 0;
 }
 
+/* A buyer's document number is its seller's: two sellers may both have
+ * given out S-1, so up to two are read to tell. */
+#define OF_SELLER "AND (? = 0 OR seller_party_id = ?) LIMIT 2"
 DB_SQL(q_seller_shipment,
-       "SELECT seller_party_id FROM shipment WHERE buyer_party_id = ? AND shipment_no = ? LIMIT 1");
+       "SELECT seller_party_id FROM shipment WHERE buyer_party_id = ? AND shipment_no = ? "
+       OF_SELLER);
 DB_SQL(q_seller_invoice,
-       "SELECT seller_party_id FROM invoice WHERE buyer_party_id = ? AND invoice_no = ? LIMIT 1");
+       "SELECT seller_party_id FROM invoice WHERE buyer_party_id = ? AND invoice_no = ? "
+       OF_SELLER);
 DB_SQL(q_seller_payment,
-       "SELECT seller_party_id FROM payment WHERE buyer_party_id = ? AND payment_no = ? LIMIT 1");
+       "SELECT seller_party_id FROM payment WHERE buyer_party_id = ? AND payment_no = ? "
+       OF_SELLER);
 DB_SQL(q_seller_refund,
        "SELECT seller_party_id FROM return_order WHERE buyer_party_id = ? AND buyer_return_no = ? "
-       "AND status = 'REFUNDED'");
+       "AND status = 'REFUNDED' " OF_SELLER);
 
 int store_doc_seller(struct db_conn *db, int64_t buyer_id, const char *doc_type,
-                     const char *doc_no, int64_t *seller_id)
+                     const char *doc_no, int64_t only_seller, int64_t *seller_id)
 {
     static const struct {
         const char *type;
@@ -136,6 +142,8 @@ int store_doc_seller(struct db_conn *db, int64_t buyer_id, const char *doc_type,
                    {"REFUND", &q_seller_refund}};
     struct db_args a;
     struct db_cols c;
+    int64_t seller = 0;
+    int rc, rows = 0;
 
     for (size_t i = 0; i < ARRAY_SIZE(lookups); i++) {
         if (strcmp(lookups[i].type, doc_type) != 0)
@@ -143,9 +151,17 @@ int store_doc_seller(struct db_conn *db, int64_t buyer_id, const char *doc_type,
         db_args_init(&a);
         arg_i64(&a, buyer_id);
         arg_str(&a, doc_no);
+        arg_i64(&a, only_seller);
+        arg_i64(&a, only_seller);
         db_cols_init(&c);
-        col_i64(&c, seller_id);
-        return db_query_one(db, lookups[i].q, &a, &c);
+        col_i64(&c, &seller);
+        if ((rc = db_query(db, lookups[i].q, &a, &c)) < 0)
+            return rc;
+        while ((rc = db_fetch(db, lookups[i].q, &c)) == 1)
+            if (++rows == 1)
+                *seller_id = seller;
+        db_done(db, lookups[i].q);
+        return rc < 0 ? rc : rows;
     }
     return 0;
 }

@@ -39,9 +39,11 @@ struct doc_filter {
 int store_doc_list(struct db_conn *db, const struct doc_filter *f, struct account_doc *out,
                    size_t max, size_t *count, int64_t *total);
 
-/* The seller of the buyer's document of that type and number: 1 found, 0 none. */
+/* The seller of the buyer's document of that type and number, among all its
+ * sellers or only_seller (0: any): 1 found, 0 none, 2 several sellers have
+ * one (*seller_id is then one of them). */
 int store_doc_seller(struct db_conn *db, int64_t buyer_id, const char *doc_type,
-                     const char *doc_no, int64_t *seller_id);
+                     const char *doc_no, int64_t only_seller, int64_t *seller_id);
 
 /* Confirms or withdraws; *at receives the time recorded (UTC seconds). */
 int store_doc_confirm(struct db_conn *db, int64_t seller_id, int64_t buyer_id,

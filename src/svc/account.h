@@ -21,15 +21,17 @@ struct doc_filter_in {
     int32_t offset;
     int32_t limit;
     char buyer_code[CODE_MAX + 1];
+    char seller_code[CODE_MAX + 1];  /* "" : every seller of a buyer */
 };
 
 /* ListAccountDocuments: out has room for in->limit documents. */
 int svc_list_documents(struct svc_ctx *ctx, const struct doc_filter_in *in,
                        struct account_doc *out, size_t *count, int64_t *total);
 
-/* ConfirmAccountDocument (buyer): confirms or withdraws; *at receives when. */
+/* ConfirmAccountDocument (buyer): confirms or withdraws; *at receives when.
+ * seller_code "" : the one seller that has a document of that number. */
 int svc_confirm_document(struct svc_ctx *ctx, const char *doc_type, const char *doc_no,
-                         bool confirmed, int64_t *at);
+                         const char *seller_code, bool confirmed, int64_t *at);
 
 struct balance_result {
     char currency[4];
@@ -42,9 +44,10 @@ struct balance_result {
     money_t available;      /* limit - open orders - receivable */
 };
 
-/* GetAccountBalance as of a day ("" : now). A seller names the buyer. */
+/* GetAccountBalance as of a day ("" : now). A seller names the buyer; a
+ * buyer with several sellers names the seller. */
 int svc_account_balance(struct svc_ctx *ctx, const char *as_of, const char *buyer_code,
-                        struct balance_result *out);
+                        const char *seller_code, struct balance_result *out);
 
 struct statement_result {
     char currency[4];
@@ -56,6 +59,7 @@ struct statement_result {
 
 /* GetAccountStatement from..to (inclusive). */
 int svc_account_statement(struct svc_ctx *ctx, const char *from, const char *to,
-                          const char *buyer_code, struct statement_result *out);
+                          const char *buyer_code, const char *seller_code,
+                          struct statement_result *out);
 
 #endif

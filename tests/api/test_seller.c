@@ -523,6 +523,124 @@ static void test_seller__buyer_of_two_sellers_must_name_one(void)
     test_client_free(c);
 }
 
+/* A buyer of two sellers whose sellers both gave out payment number P: the
+ * account operations take sellerCode to tell them apart. Without it the hub
+ * does not guess: VALIDATION_FAILED naming sellerCode, nothing confirmed. */
+static const char *confirm_doc(struct soap *c, const char *user, enum eos__DocType type,
+                               const char *no, const char *seller)
+{
+    struct _eos__ConfirmAccountDocumentRequest req;
+    struct _eos__ConfirmAccountDocumentResponse resp;
+
+    soap_default__eos__ConfirmAccountDocumentRequest(c, &req);
+    req.docType = type;
+    req.docNo = soap_strdup(c, no);
+    req.confirmed = xsd__boolean__true_;
+    req.sellerCode = seller ? soap_strdup(c, seller) : NULL;
+    test_auth_basic(c, user, test_demo_password());
+    soap_call___eos__ConfirmAccountDocument(c, hub.endpoint, NULL, &req, &resp);
+    return test_fault_code(c);
+}
+
+static const char *balance_of(struct soap *c, const char *user, const char *buyer,
+                              const char *seller, struct _eos__GetAccountBalanceResponse *resp)
+{
+    struct _eos__GetAccountBalanceRequest req;
+
+    soap_default__eos__GetAccountBalanceRequest(c, &req);
+    req.buyerCode = buyer ? soap_strdup(c, buyer) : NULL;
+    req.sellerCode = seller ? soap_strdup(c, seller) : NULL;
+    test_auth_basic(c, user, test_demo_password());
+    soap_call___eos__GetAccountBalance(c, hub.endpoint, NULL, &req, resp);
+    return test_fault_code(c);
+}
+
+/* The payments numbered no of the caller's account(s), confirmed or not. */
+static int payments_listed(struct soap *c, const char *user, const char *seller, const char *no,
+                           int *confirmed)
+{
+    struct _eos__ListAccountDocumentsRequest req;
+    struct _eos__ListAccountDocumentsResponse resp;
+    enum eos__DocType type = eos__DocType__PAYMENT;
+    int n = 0;
+
+    soap_default__eos__ListAccountDocumentsRequest(c, &req);
+    req.docType = &type;
+    req.sellerCode = seller ? soap_strdup(c, seller) : NULL;
+    test_auth_basic(c, user, test_demo_password());
+    *confirmed = 0;
+    if (soap_call___eos__ListAccountDocuments(c, hub.endpoint, NULL, &req, &resp) != SOAP_OK)
+        return -1;
+    for (int i = 0; i < resp.__sizedocument; i++) {
+        if (strcmp(S(resp.document[i].docNo), no) != 0)
+            continue;
+        n++;
+        *confirmed += resp.document[i].confirmed == xsd__boolean__true_;
+    }
+    return n;
+}
+
+static void test_seller__a_buyer_of_two_sellers_names_the_account(void)
+{
+    struct svc_ctx ctx = {db, NULL};
+    struct secret_key key;
+    struct _eos__GetAccountBalanceResponse bal;
+    char code[32], user[64], no[48];
+    struct soap *c = test_client();
+    int confirmed = -1;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    snprintf(code, sizeof(code), "TTA%d", (int)getpid());
+    snprintf(user, sizeof(user), "tt-acct-%d", (int)getpid());
+    snprintf(no, sizeof(no), "P-TWIN-%d", (int)getpid());
+    {
+        struct party_spec at_acme = {code, "Buyer of two sellers", "BUYER", NULL, "ACME", -1};
+        struct party_spec at_second = {code, "Buyer of two sellers", "BUYER", NULL, s2_seller,
+                                       -1};
+        struct user_spec u = {user, "BUYER", code, test_demo_password(), 0, 1000};
+
+        memset(&key, 0, sizeof(key));
+        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_acme, true), 0);
+        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_second, true), 0);
+        CU_ASSERT_EQUAL_FATAL(svc_user_add(&ctx, &u, &key, true), 0);
+    }
+    reset_clients();
+    CU_ASSERT_STRING_EQUAL_FATAL(pay(erp, no, code, "10.00", eos__PaymentKind__ADVANCE, NULL, 0,
+                                     NULL), "");
+    CU_ASSERT_STRING_EQUAL_FATAL(pay(s2erp, no, code, "7.00", eos__PaymentKind__ADVANCE, NULL, 0,
+                                     NULL), "");
+
+    /* Confirming: ambiguous without the seller, exact with it. */
+    CU_ASSERT_STRING_EQUAL(confirm_doc(c, user, eos__DocType__PAYMENT, no, NULL),
+                           "VALIDATION_FAILED");
+    ASSERT_FIELD(c, "sellerCode");
+    CU_ASSERT_EQUAL(payments_listed(c, user, NULL, no, &confirmed), 2);
+    CU_ASSERT_EQUAL(confirmed, 0);
+    CU_ASSERT_STRING_EQUAL(confirm_doc(c, user, eos__DocType__PAYMENT, no, "NO-SUCH-SELLER"),
+                           "NOT_FOUND");
+    ASSERT_FIELD(c, "sellerCode");
+    CU_ASSERT_STRING_EQUAL(confirm_doc(c, user, eos__DocType__PAYMENT, no, s2_seller), "");
+    CU_ASSERT_EQUAL(payments_listed(c, user, s2_seller, no, &confirmed), 1);
+    CU_ASSERT_EQUAL(confirmed, 1);
+    CU_ASSERT_EQUAL(payments_listed(c, user, "ACME", no, &confirmed), 1);
+    CU_ASSERT_EQUAL(confirmed, 0);
+
+    /* The balance is of one account: the hub does not pick one. */
+    CU_ASSERT_STRING_EQUAL(balance_of(c, user, NULL, NULL, &bal), "VALIDATION_FAILED");
+    ASSERT_FIELD(c, "sellerCode");
+    CU_ASSERT_STRING_EQUAL(balance_of(c, user, NULL, s2_seller, &bal), "");
+    ASSERT_STR(bal.unappliedPayments, "7.00");
+    CU_ASSERT_STRING_EQUAL(balance_of(c, user, NULL, "ACME", &bal), "");
+    ASSERT_STR(bal.unappliedPayments, "10.00");
+
+    /* A seller names only itself. */
+    CU_ASSERT_STRING_EQUAL(balance_of(c, "acme-erp", code, s2_seller, &bal), "NOT_FOUND");
+    ASSERT_FIELD(c, "sellerCode");
+    CU_ASSERT_STRING_EQUAL(balance_of(c, "acme-erp", code, "ACME", &bal), "");
+    ASSERT_STR(bal.unappliedPayments, "10.00");
+    test_client_free(c);
+}
+
 /* ------------------------------------------------------------ suite */
 
 static int suite_init(void)
@@ -2970,6 +3088,8 @@ int main(void)
          test_seller__an_invoiced_order_cannot_be_cancelled},
         {"test_seller__a_change_cannot_take_the_total_below_the_invoiced",
          test_seller__a_change_cannot_take_the_total_below_the_invoiced},
+        {"test_seller__a_buyer_of_two_sellers_names_the_account",
+         test_seller__a_buyer_of_two_sellers_names_the_account},
         {"test_seller__split_shipments_add_up_to_the_total",
          test_seller__split_shipments_add_up_to_the_total},
         {"test_seller__racing_twin_documents_answer_duplicate",
