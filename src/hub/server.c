@@ -272,6 +272,17 @@ enum sweep {
     SWEEP_ALL,       /* every waiting one (at exit) */
 };
 
+/* Whether a request has begun on a waiting connection: bytes read into its
+ * buffer, or bytes in the socket no worker has read yet (all workers busy,
+ * or the event not yet taken). Closing the latter at stop would drop a
+ * request the client has sent whole. */
+static bool request_begun(const struct conn *c)
+{
+    char b;
+
+    return reqbuf_pending(&c->in) || recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 /* Closes connections waiting in the set, as mode says. */
 static void sweep_idle(struct hub_server *srv, enum sweep mode)
 {
@@ -287,7 +298,7 @@ static void sweep_idle(struct hub_server *srv, enum sweep mode)
         pthread_mutex_lock(&srv->lock);
         take = c->state == CONN_IDLE &&
                (all || expired(srv, c, now, limit) ||
-                (mode == SWEEP_UNBEGUN && !reqbuf_pending(&c->in)));
+                (mode == SWEEP_UNBEGUN && !request_begun(c)));
         partial = take && mode == SWEEP_EXPIRED &&
                   (reqbuf_pending(&c->in) || (srv->tls && !c->handshaken));
         if (take)

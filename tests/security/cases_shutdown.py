@@ -9,10 +9,11 @@ refused or closed at once, not left waiting until the old requests are done.
 
 import signal
 import socket
+import subprocess
 import threading
 import time
 
-from lib import (Hub, PASSWORD, SoapResult, basic_header, check, connect, envelope,
+from lib import (Hub, PASSWORD, SoapResult, basic_header, check, connect, db_args, envelope,
                  http_request, op_body, order_lines_xml, orders_with_no, read_response, unique)
 from suite import case
 
@@ -143,3 +144,66 @@ def _(ctx):
         h.kill9()
     check(status == 0, f"exit status {status}")
     check(took < 3, f"took {took:.1f}s to exit with 20 idle connections")
+
+
+@case("shutdown", "sigterm-answers-requests-already-sent-on-idle-connections")
+def _(ctx):
+    # A keep-alive connection whose next request is in the socket, unread because the only
+    # worker is busy, has begun a request: at SIGTERM it is answered, not closed. The worker
+    # is held by a CancelOrder waiting on the order's row, locked here by a client of our own.
+    h = Hub("shutdown-sent", EOS_ALLOW_PLAINTEXT_AUTH=1, EOS_THREADS=1)
+    holder = None
+    try:
+        first = unique("termsent")
+        res = SoapResult(http_request(h, body=envelope(op_body(
+            "SubmitOrder", f"<e:buyerOrderNo>{first}</e:buyerOrderNo>" + order_lines_xml(1))),
+            headers=[("Content-Type", "text/xml"), BASIC]))
+        check(res.body is not None and not res.fault, f"SubmitOrder: {res.describe()}")
+        order_id = res.find("orderId")
+        holder = subprocess.Popen(db_args() + ["--unbuffered"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        holder.stdin.write("BEGIN;\nSELECT order_id FROM purchase_order "
+                           f"WHERE order_id = {int(order_id)} FOR UPDATE;\n")
+        holder.stdin.flush()
+        check(holder.stdout.readline().strip() == order_id, "the order's row is not locked")
+
+        def post(sock, op, inner):
+            b = envelope(op_body(op, inner)).encode()
+            sock.sendall((f"POST /eos HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+                          f"{BASIC[0]}: {BASIC[1]}\r\nContent-Length: {len(b)}\r\n\r\n").encode()
+                         + b)
+
+        idle = connect(h, timeout=30)
+        busy = connect(h, timeout=30)
+        try:
+            post(idle, "GetServiceInfo", "")
+            check(read_response(idle).status == 200, "GetServiceInfo not answered")
+            post(busy, "CancelOrder", f"<e:orderId>{order_id}</e:orderId>")
+            time.sleep(0.3)  # the worker waits on the row now
+            sent = unique("termsent")
+            post(idle, "SubmitOrder",
+                 f"<e:buyerOrderNo>{sent}</e:buyerOrderNo>" + order_lines_xml(1))
+            time.sleep(0.2)
+            h.proc.send_signal(signal.SIGTERM)
+            time.sleep(0.5)  # the hub has closed what it would close
+            holder.stdin.write("COMMIT;\n")
+            holder.stdin.close()
+            cancelled = SoapResult(read_response(busy, timeout=20))
+            answered = SoapResult(read_response(idle, timeout=20))
+        finally:
+            idle.close()
+            busy.close()
+        status = h.proc.wait(timeout=30)
+    finally:
+        if holder:
+            holder.kill()
+            holder.wait()
+        h.kill9()
+    check(cancelled.body is not None and not cancelled.fault,
+          f"the request in progress at the signal: {cancelled.describe()}")
+    check(answered.body is not None and not answered.fault,
+          f"the request sent before the signal on an idle connection: {answered.describe()}")
+    check(len(orders_with_no(sent)) == 1, f"{sent} stored {len(orders_with_no(sent))} times")
+    check(status == 0, f"exit status {status}")
+    ctx.note("a request waiting in an idle connection's socket at SIGTERM was answered and "
+             "stored")
