@@ -441,6 +441,23 @@ static int make_second_seller(void)
     return 0;
 }
 
+/* A buyer party (code) with accounts at ACME and the second seller, and a
+ * user of it. */
+static int make_buyer_of_two_sellers(const char *code, const char *user)
+{
+    struct svc_ctx ctx = {db, NULL};
+    struct secret_key key;
+    struct party_spec at_acme = {code, "Buyer of two sellers", "BUYER", NULL, "ACME", -1};
+    struct party_spec at_second = {code, "Buyer of two sellers", "BUYER", NULL, s2_seller, -1};
+    struct user_spec u = {user, "BUYER", code, test_demo_password(), 0, 1000};
+
+    memset(&key, 0, sizeof(key));
+    if (svc_party_add(&ctx, &at_acme, true) < 0 || svc_party_add(&ctx, &at_second, true) < 0 ||
+        svc_user_add(&ctx, &u, &key, true) < 0)
+        return -1;
+    return 0;
+}
+
 /* A buyer with accounts at two sellers must say which one it orders from and
  * whose catalog it reads: without sellerCode the hub cannot choose, so it is
  * VALIDATION_FAILED naming sellerCode, and nothing is stored. */
@@ -458,8 +475,6 @@ static int64_t orders_of(const char *buyer_code)
 
 static void test_seller__buyer_of_two_sellers_must_name_one(void)
 {
-    struct svc_ctx ctx = {db, NULL};
-    struct secret_key key;
     char code[32], user[64];
     struct soap *c = test_client();
     struct _eos__SubmitOrderRequest req;
@@ -470,17 +485,7 @@ static void test_seller__buyer_of_two_sellers_must_name_one(void)
 
     snprintf(code, sizeof(code), "TTB%d", (int)getpid());
     snprintf(user, sizeof(user), "tt-buyer-%d", (int)getpid());
-    {
-        struct party_spec at_acme = {code, "Buyer of two sellers", "BUYER", NULL, "ACME", -1};
-        struct party_spec at_second = {code, "Buyer of two sellers", "BUYER", NULL, s2_seller,
-                                       -1};
-        struct user_spec u = {user, "BUYER", code, test_demo_password(), 0, 1000};
-
-        memset(&key, 0, sizeof(key));
-        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_acme, true), 0);
-        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_second, true), 0);
-        CU_ASSERT_EQUAL_FATAL(svc_user_add(&ctx, &u, &key, true), 0);
-    }
+    CU_ASSERT_EQUAL_FATAL(make_buyer_of_two_sellers(code, user), 0);
     db_args_init(&a);
     arg_str(&a, code);
     CU_ASSERT_EQUAL_FATAL(db_exec(db, &q_publish_to, &a, NULL), 0);
@@ -582,8 +587,6 @@ static int payments_listed(struct soap *c, const char *user, const char *seller,
 
 static void test_seller__a_buyer_of_two_sellers_names_the_account(void)
 {
-    struct svc_ctx ctx = {db, NULL};
-    struct secret_key key;
     struct _eos__GetAccountBalanceResponse bal;
     char code[32], user[64], no[48];
     struct soap *c = test_client();
@@ -593,17 +596,7 @@ static void test_seller__a_buyer_of_two_sellers_names_the_account(void)
     snprintf(code, sizeof(code), "TTA%d", (int)getpid());
     snprintf(user, sizeof(user), "tt-acct-%d", (int)getpid());
     snprintf(no, sizeof(no), "P-TWIN-%d", (int)getpid());
-    {
-        struct party_spec at_acme = {code, "Buyer of two sellers", "BUYER", NULL, "ACME", -1};
-        struct party_spec at_second = {code, "Buyer of two sellers", "BUYER", NULL, s2_seller,
-                                       -1};
-        struct user_spec u = {user, "BUYER", code, test_demo_password(), 0, 1000};
-
-        memset(&key, 0, sizeof(key));
-        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_acme, true), 0);
-        CU_ASSERT_EQUAL_FATAL(svc_party_add(&ctx, &at_second, true), 0);
-        CU_ASSERT_EQUAL_FATAL(svc_user_add(&ctx, &u, &key, true), 0);
-    }
+    CU_ASSERT_EQUAL_FATAL(make_buyer_of_two_sellers(code, user), 0);
     reset_clients();
     CU_ASSERT_STRING_EQUAL_FATAL(pay(erp, no, code, "10.00", eos__PaymentKind__ADVANCE, NULL, 0,
                                      NULL), "");
