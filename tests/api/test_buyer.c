@@ -81,9 +81,6 @@ static const char *pw(void)
     return test_demo_password();
 }
 
-/* A decimal string ("12.5", "-0.0100") in 1/10000 units; INT64_MIN for
- * anything else (NULL, more than 4 fraction digits, not a number), which no
- * expected value equals. */
 /* YYYY-MM-DD of now + days_offset (UTC). */
 static void utc_date(char out[11], int days_offset)
 {

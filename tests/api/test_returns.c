@@ -84,8 +84,6 @@ static const char *pw(void)
     return test_demo_password();
 }
 
-/* A decimal string ("12.5", "-0.0100") in 1/10000 units; INT64_MIN for
- * anything else (which no expected value equals). */
 /* Money in 1/10000 units from whole and hundredths: M(25, 50) is 25.50. */
 #define M(units, cents) ((int64_t)(units)*10000 + (int64_t)(cents)*100)
 
