@@ -2,10 +2,13 @@
  * xmlutil.c - one-time libxml2 initialisation, silenced error output, the
  * hardened reader, and serialisation into caller-owned memory.
  *
- * The reader has two gates: during the parse, SAX hooks stop libxml2 at the
- * first DOCTYPE (before any declaration in it is read, so no entity is ever
- * defined) and at the first element nested too deep; after it, a walk of the
- * tree refuses entity references and DTD nodes.
+ * The reader has three gates: before the parse, a scan of the bytes refuses
+ * tags with too many attributes (libxml2 would spend the square of their
+ * number checking them for duplicates, before any hook of ours runs);
+ * during it, SAX hooks stop libxml2 at the first DOCTYPE (before any
+ * declaration in it is read, so no entity is ever defined), at the first
+ * element nested too deep and past too many elements; after it, a walk of
+ * the tree refuses entity references and DTD nodes.
  */
 #include "doc/xmlutil.h"
 
@@ -55,9 +58,11 @@ void xmlutil_enter(void)
 struct guard {
     startElementNsSAX2Func start; /* libxml2's own tree builders, called through */
     endElementNsSAX2Func end;
-    int depth;     /* elements open right now */
-    int max_depth; /* more open elements stop the parse */
-    bool too_deep; /* an element was nested deeper than max_depth: parse stopped */
+    int depth;      /* elements open right now */
+    int max_depth;  /* more open elements stop the parse */
+    long elements;  /* elements begun so far */
+    bool too_deep;  /* an element was nested deeper than max_depth: parse stopped */
+    bool too_many;  /* more than XMLUTIL_MAX_ELEMENTS elements: parse stopped */
     bool doctype;  /* a DOCTYPE was met: parse stopped */
 };
 
@@ -72,10 +77,11 @@ static void guard_start(void *ctx, const xmlChar *localname, const xmlChar *pref
 {
     struct guard *g = guard_of(ctx);
 
-    if (g->too_deep || g->doctype)
+    if (g->too_deep || g->too_many || g->doctype)
         return;
-    if (++g->depth > g->max_depth) {
-        g->too_deep = true;
+    if (++g->depth > g->max_depth || ++g->elements > XMLUTIL_MAX_ELEMENTS) {
+        g->too_deep = g->depth > g->max_depth;
+        g->too_many = !g->too_deep;
         xmlStopParser(ctx);
         return;
     }
@@ -88,7 +94,7 @@ static void guard_end(void *ctx, const xmlChar *localname, const xmlChar *prefix
 {
     struct guard *g = guard_of(ctx);
 
-    if (g->too_deep || g->doctype)
+    if (g->too_deep || g->too_many || g->doctype)
         return;
     g->depth--;
     g->end(ctx, localname, prefix, uri);
@@ -120,6 +126,59 @@ static int malformed(xmlParserCtxtPtr ctxt)
         msg[--n] = '\0';
     return eos_err_set(EOS_EMALFORMED, NULL, "the document is not well-formed XML (line %d): %s",
                        e->line, msg);
+}
+
+/* Where the first `end` after p is, past it; NULL when there is none. */
+static const char *past(const char *p, const char *stop, const char *end)
+{
+    size_t n = strlen(end);
+    const char *at = memmem(p, (size_t)(stop - p), end, n);
+
+    return at ? at + n : NULL;
+}
+
+/* The first gate: counts attributes (and namespace declarations) per tag as
+ * the '=' outside quoted values, skipping comments, CDATA and processing
+ * instructions. A malformed rest is left for libxml2 to refuse; a DOCTYPE
+ * ends the scan, since the parse stops there. */
+static int scan_tags(const char *xml, size_t len)
+{
+    const char *p = xml, *stop = xml + len;
+
+    if (memchr(xml, '\0', len))
+        return eos_err_set(EOS_EMALFORMED, NULL,
+                           "the document holds NUL bytes: documents are UTF-8, not UTF-16 or 32");
+    while (p && (p = memchr(p, '<', (size_t)(stop - p))) != NULL) {
+        size_t left = (size_t)(stop - p);
+        int attributes = 0;
+        char quote = 0;
+
+        if (left >= 4 && memcmp(p, "<!--", 4) == 0) {
+            p = past(p + 4, stop, "-->");
+            continue;
+        }
+        if (left >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
+            p = past(p + 9, stop, "]]>");
+            continue;
+        }
+        if (left >= 2 && p[1] == '?') {
+            p = past(p + 2, stop, "?>");
+            continue;
+        }
+        if (left >= 2 && p[1] == '!')
+            return 0;
+        for (p++; p < stop && (quote || *p != '>'); p++) {
+            if (quote) {
+                quote = *p == quote ? 0 : quote;
+            } else if (*p == '"' || *p == '\'') {
+                quote = *p;
+            } else if (*p == '=' && ++attributes > XMLUTIL_MAX_ATTRIBUTES) {
+                return eos_err_set(EOS_ELIMIT, NULL, "a tag has more than %d attributes",
+                                   XMLUTIL_MAX_ATTRIBUTES);
+            }
+        }
+    }
+    return 0;
 }
 
 /* Parses len bytes into *out with the guards above. Fails with EOS_EMALFORMED,
@@ -157,6 +216,9 @@ static int read_tree(xmlDocPtr *out, const char *xml, size_t len, int max_depth)
         error = eos_err_set(EOS_EMALFORMED, NULL, "DOCTYPE is not allowed");
     else if (g.too_deep)
         error = eos_err_set(EOS_ELIMIT, NULL, "elements are nested more than %d deep", max_depth);
+    else if (g.too_many)
+        error = eos_err_set(EOS_ELIMIT, NULL, "the document has more than %d elements",
+                            XMLUTIL_MAX_ELEMENTS);
     /* nsWellFormed catches what libxml2 itself lets pass, e.g. an
      * undeclared prefix. */
     else if (!ctxt->wellFormed || !ctxt->nsWellFormed || !ctxt->myDoc)
@@ -236,7 +298,7 @@ int xmlutil_read(xmlDocPtr *out, const char *xml, size_t len, int max_depth)
         error = eos_err_set(EOS_ELIMIT, NULL, "the document is too large");
         goto free_doc;
     }
-    if ((error = read_tree(&doc, xml, len, max_depth)) < 0 ||
+    if ((error = scan_tags(xml, len)) < 0 || (error = read_tree(&doc, xml, len, max_depth)) < 0 ||
         (error = check_tree(doc, max_depth)) < 0)
         goto free_doc;
     *out = doc;

@@ -13,6 +13,8 @@
 
 #include <libxml/tree.h>
 
+#include "doc/xml_limits.h"
+
 /*
  * Call first in every doc/ function that touches libxml2. Initialises the
  * library once per process (xmlInitParser() under pthread_once) and installs,
@@ -34,7 +36,13 @@ void xmlutil_enter(void);
  *   - the tree holds no entity reference or DTD node (checked again after the
  *     parse, whatever path libxml2 took);
  *   - not well-formed, or not namespace-well-formed (an undeclared prefix):
- *     EOS_EMALFORMED with libxml2's message and the line.
+ *     EOS_EMALFORMED with libxml2's message and the line;
+ *   - a NUL byte anywhere (so UTF-16 and UTF-32 too: documents are UTF-8 or
+ *     another encoding that keeps ASCII as it is): EOS_EMALFORMED;
+ *   - a tag with more than XMLUTIL_MAX_ATTRIBUTES attributes and namespace
+ *     declarations, found before libxml2 reads it (its duplicate check costs
+ *     the square of their number), or more than XMLUTIL_MAX_ELEMENTS
+ *     elements (each costs memory in the tree): EOS_ELIMIT.
  * Fails with those codes or EOS_EINTERNAL (out of memory); *out is then
  * untouched.
  */

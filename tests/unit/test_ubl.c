@@ -12,6 +12,7 @@
 #include "doc/ubl.h"
 
 #include "base/err.h"
+#include "doc/xml_limits.h"
 #include "doc/xpath.h"
 #include "base/str.h"
 
@@ -561,6 +562,77 @@ static void test_ubl__refuses_deep_nesting(void)
     free(deep);
     free(over);
     free(at);
+}
+
+/* <Order> whose first child carries `attributes` attributes (with a '>' and
+ * an '=' inside one quoted value, which count for nothing). */
+static char *many_attributes(int attributes)
+{
+    size_t len = 128 + (size_t)attributes * 16;
+    char *xml = malloc(len), *p = xml;
+
+    if (!xml)
+        return NULL;
+    p += sprintf(p, "<Order " NS_DECL "><a q0='x=>y'");
+    for (int i = 1; i < attributes; i++)
+        p += sprintf(p, " q%d=\"%d\"", i, i);
+    sprintf(p, "/></Order>");
+    return xml;
+}
+
+/* <Order> with `elements` elements in all, none nested. */
+static char *many_elements(long elements)
+{
+    static const char open[] = "<Order " NS_DECL ">";
+    size_t len = sizeof(open) + (size_t)elements * 4 + 16;
+    char *xml = malloc(len), *p = xml;
+
+    if (!xml)
+        return NULL;
+    p += sprintf(p, "%s", open);
+    for (long i = 1; i < elements; i++, p += 4)
+        memcpy(p, "<a/>", 4);
+    strcpy(p, "</Order>");
+    return xml;
+}
+
+/* libxml2 checks a tag's attributes for duplicates in time that grows with
+ * their square, before any hook runs; the tree costs memory per element.
+ * Both are bounded before they cost: 40000 attributes took seconds. */
+static void test_ubl__refuses_too_many_attributes_and_elements(void)
+{
+    char *at = many_attributes(XMLUTIL_MAX_ATTRIBUTES);
+    char *over = many_attributes(XMLUTIL_MAX_ATTRIBUTES + 1);
+    char *huge = many_attributes(40000);
+    char *elements_at = many_elements(XMLUTIL_MAX_ELEMENTS);
+    char *elements_over = many_elements(XMLUTIL_MAX_ELEMENTS + 1);
+
+    CU_ASSERT_FATAL(at && over && huge && elements_at && elements_over);
+    /* at the bounds the document is read; its content is what fails */
+    EXPECT_REFUSED("64 attributes", at, strlen(at), EOS_EINVALID, "/Order/cbc:ID");
+    EXPECT_REFUSED("65 attributes", over, strlen(over), EOS_ELIMIT, NULL);
+    CU_ASSERT_TRUE(message_has("attributes"));
+    EXPECT_REFUSED("40000 attributes", huge, strlen(huge), EOS_ELIMIT, NULL);
+    EXPECT_REFUSED("elements at the bound", elements_at, strlen(elements_at), EOS_EINVALID,
+                   "/Order/cbc:ID");
+    EXPECT_REFUSED("one element too many", elements_over, strlen(elements_over), EOS_ELIMIT,
+                   NULL);
+    CU_ASSERT_TRUE(message_has("elements"));
+    free(at);
+    free(over);
+    free(huge);
+    free(elements_at);
+    free(elements_over);
+}
+
+/* UTF-16 and UTF-32 hold NUL bytes; documents are UTF-8 (or another
+ * encoding that keeps ASCII), so that the attribute scan reads them right. */
+static void test_ubl__refuses_utf16(void)
+{
+    static const char utf16le[] = "\xff\xfe<\0O\0r\0d\0e\0r\0/\0>\0";
+
+    EXPECT_REFUSED("UTF-16", utf16le, sizeof(utf16le) - 1, EOS_EMALFORMED, NULL);
+    CU_ASSERT_TRUE(message_has("UTF-8"));
 }
 
 static void test_ubl__refuses_wrong_root(void)
@@ -1508,6 +1580,9 @@ int main(void)
         {"test_ubl__refuses_external_entities", test_ubl__refuses_external_entities},
         {"test_ubl__refuses_entity_references", test_ubl__refuses_entity_references},
         {"test_ubl__refuses_deep_nesting", test_ubl__refuses_deep_nesting},
+        {"test_ubl__refuses_too_many_attributes_and_elements",
+         test_ubl__refuses_too_many_attributes_and_elements},
+        {"test_ubl__refuses_utf16", test_ubl__refuses_utf16},
         {"test_ubl__refuses_wrong_root", test_ubl__refuses_wrong_root},
         {"test_ubl__refuses_missing_required", test_ubl__refuses_missing_required},
         {"test_ubl__refuses_bad_values", test_ubl__refuses_bad_values},
