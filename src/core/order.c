@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 __extension__ typedef __int128 wide_t;
 
@@ -474,6 +475,24 @@ int order_draft_hash(const struct order_draft *d, unsigned char out[32])
 
 /* Whether line i can be priced as the buyer sent it, and its amount. The
  * SKU is printed within its array, validated or not. */
+/* Whether a quantity in unit a counts the same as one in unit b: the same
+ * code whatever its case, or two of the codes that count single items (UN/ECE
+ * Rec 20 EA each, C62 one, H87 piece; Rec 21 PCE; PC, PCS and UN as ERPs
+ * write them), which UBL senders use for one another. */
+static bool same_unit(const char *a, const char *b)
+{
+    static const char *const items[] = {"EA", "C62", "H87", "PCE", "PC", "PCS", "UN"};
+    bool a_item = false, b_item = false;
+
+    if (strcasecmp(a, b) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+        a_item = a_item || strcasecmp(a, items[i]) == 0;
+        b_item = b_item || strcasecmp(b, items[i]) == 0;
+    }
+    return a_item && b_item;
+}
+
 static int price_line(const struct order_draft_line *l, const struct line_price *p, size_t index,
                       money_t *amount)
 {
@@ -496,6 +515,13 @@ static int price_line(const struct order_draft_line *l, const struct line_price 
     if (!p->priced) {
         error = eos_err_set(EOS_ENOT_AVAILABLE, line_field(field, index, "sku"),
                             "product %.*s has no price today", sku_len, l->sku);
+        goto out;
+    }
+    /* A quantity in another unit would be read as this one's: 2 dozen as 2. */
+    if (l->unit_code[0] && !same_unit(l->unit_code, p->uom)) {
+        error = eos_err_set(EOS_EINVALID, line_field(field, index, "quantity"),
+                            "product %.*s is sold by %s: a quantity in %s is not taken", sku_len,
+                            l->sku, p->uom, l->unit_code);
         goto out;
     }
     if (l->has_expected_price && l->expected_price != p->unit_price) {

@@ -106,6 +106,9 @@ struct order_draft_line {
     bool has_expected_price;
     money_t expected_price;       /* the unitPrice the buyer sent */
     char delivery_date[DATE_LEN + 1]; /* "" or YYYY-MM-DD */
+    char unit_code[CODE_MAX + 1]; /* "" or the unit the quantity counts (UBL's
+                                     unitCode): then it is the product's, or
+                                     the line is refused; not in the hash */
 };
 
 struct order_draft {
@@ -142,6 +145,7 @@ struct line_price {
     bool priced;         /* a price applies today */
     money_t unit_price;  /* the buyer's price: own over list */
     money_t list_price;  /* the list price (reference of price authority) */
+    char uom[CODE_MAX + 1]; /* the unit the product is sold by */
 };
 
 struct priced_line {

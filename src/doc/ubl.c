@@ -230,24 +230,34 @@ static int party_code(char *out, size_t size, xmlNodePtr party_el, const char *p
 }
 
 /* The single cac:Delivery under parent (at path): its location ID into
- * ship_to (NULL: not read) and its requested period's start into date. */
+ * ship_to and its requested period's start into date. Where the goods go is
+ * never dropped: a line's own location (ship_to NULL) and an address with no
+ * location code are refused, since the hub delivers to ship-to codes only. */
 static int delivery(char *ship_to, char *date, xmlNodePtr parent, const char *path)
 {
     char dp[EOS_ERR_FIELD_MAX], pp[EOS_ERR_FIELD_MAX], f[EOS_ERR_FIELD_MAX];
-    xmlNodePtr del, loc, id, period, start;
+    xmlNodePtr del, loc, id = NULL, period, start;
     int error;
 
     if ((error = only(&del, parent, path, "cac:Delivery")) < 0 || !del)
         return error;
     join(dp, path, "cac:Delivery");
+    if ((error = only(&loc, del, dp, "cac:DeliveryLocation")) < 0)
+        return error;
+    join(pp, dp, "cac:DeliveryLocation");
+    if (loc && !ship_to)
+        return eos_err_set(EOS_EINVALID, pp,
+                           "a line has no delivery location of its own: the order's "
+                           "cac:Delivery names where all of it goes");
     if (ship_to) {
-        if ((error = only(&loc, del, dp, "cac:DeliveryLocation")) < 0)
-            return error;
-        join(pp, dp, "cac:DeliveryLocation");
         if ((error = only(&id, loc, pp, "cbc:ID")) < 0 ||
             (error = text_of(ship_to, CODE_MAX + 1, CODE_MAX, id, join(f, pp, "cbc:ID"), true,
                              false)) < 0)
             return error;
+        if (!id && first(del, "cac:DeliveryAddress"))
+            return eos_err_set(EOS_EINVALID, join(f, dp, "cac:DeliveryAddress"),
+                               "the hub delivers to ship-to codes: give the location's code in "
+                               "cac:DeliveryLocation/cbc:ID");
     }
     if ((error = only(&period, del, dp, "cac:RequestedDeliveryPeriod")) < 0)
         return error;
@@ -377,6 +387,43 @@ out:
     return error;
 }
 
+/* The unit a quantity counts (@unitCode), for the hub to hold against the
+ * product's: an order for 2 DZN of a product sold by EA is not 2 EA. */
+static int unit_code(char *out, size_t size, xmlNodePtr n, const char *path)
+{
+    char field[EOS_ERR_FIELD_MAX];
+    xmlChar *code = xmlGetNoNsProp(n, (const xmlChar *)"unitCode");
+    int error = 0;
+
+    if (code && (code[0] == '\0' || strlen((const char *)code) >= size))
+        error = eos_err_set(EOS_EINVALID, join(field, path, "@unitCode"),
+                            "a unit code of 1 to %zu characters", size - 1);
+    else if (code)
+        str_copy(out, size, (const char *)code);
+    xmlFree(code);
+    return error;
+}
+
+/* A price is for one unit: PriceAmount 19.99 with BaseQuantity 12 is 1.67
+ * each, and taking 19.99 as the unit price would bill twelve times over. */
+static int base_quantity(xmlNodePtr price, const char *path)
+{
+    char num[NUM_TEXT_MAX], f[EOS_ERR_FIELD_MAX];
+    xmlNodePtr n;
+    qty_t base = 0;
+    int error;
+
+    if ((error = only(&n, price, path, "cbc:BaseQuantity")) < 0 || !n)
+        return error;
+    if ((error = text_of(num, sizeof(num), sizeof(num) - 1, n, join(f, path, "cbc:BaseQuantity"),
+                         true, false)) < 0 ||
+        (error = qty_parse(&base, num, f)) < 0)
+        return error;
+    if (base != QTY_SCALE)
+        return eos_err_set(EOS_EINVALID, f, "prices are per one unit: BaseQuantity 1, or none");
+    return 0;
+}
+
 static int line(struct order_draft_line *l, xmlNodePtr order_line, size_t index,
                 struct lines_state *st)
 {
@@ -401,6 +448,8 @@ static int line(struct order_draft_line *l, xmlNodePtr order_line, size_t index,
         return error;
     if (l->quantity <= 0)
         return eos_err_set(EOS_EINVALID, f, "must be greater than 0");
+    if ((error = unit_code(l->unit_code, sizeof(l->unit_code), n, f)) < 0)
+        return error;
 
     if ((error = delivery(NULL, l->delivery_date, item_line, lp)) < 0)
         return error;
@@ -413,7 +462,7 @@ static int line(struct order_draft_line *l, xmlNodePtr order_line, size_t index,
             (error = text_of(num, sizeof(num), sizeof(num) - 1, n, join(f, p, "cbc:PriceAmount"),
                              true, false)) < 0 ||
             (error = money_parse(&l->expected_price, num, f)) < 0 ||
-            (error = amount_currency(n, f, st)) < 0)
+            (error = amount_currency(n, f, st)) < 0 || (error = base_quantity(price, p)) < 0)
             return error;
         if (l->expected_price < 0)
             return eos_err_set(EOS_EINVALID, f, "must not be negative");
@@ -518,6 +567,60 @@ free_all:
     free(d.lines);
     xmlFreeDoc(doc);
     return error;
+}
+
+/* Where each SubmitOrder field of a draft came from in the document. */
+static const struct {
+    const char *field;
+    const char *path;
+} field_paths[] = {
+    {"buyerOrderNo", ORDER_PATH "/cbc:ID"},
+    {"currency", ORDER_PATH "/cbc:DocumentCurrencyCode"},
+    {"sellerCode", ORDER_PATH "/cac:SellerSupplierParty"},
+    {"shipToCode", ORDER_PATH "/cac:Delivery/cac:DeliveryLocation/cbc:ID"},
+    {"requestedDeliveryDate",
+     ORDER_PATH "/cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate"},
+    {"note", ORDER_PATH "/cbc:Note"},
+    {"line", ORDER_PATH "/cac:OrderLine"},
+};
+static const struct {
+    const char *field;
+    const char *path;
+} line_paths[] = {
+    {"lineNo", "cac:LineItem/cbc:ID"},
+    {"sku", "cac:LineItem/cac:Item/cac:SellersItemIdentification/cbc:ID"},
+    {"quantity", "cac:LineItem/cbc:Quantity"},
+    {"unitPrice", "cac:LineItem/cac:Price/cbc:PriceAmount"},
+    {"requestedDeliveryDate", "cac:LineItem/cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate"},
+};
+
+const char *ubl_order_field(char *out, size_t size, const char *field)
+{
+    unsigned long index = 0;
+    int used = 0;
+
+    if (!field)
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(field_paths); i++) {
+        if (strcmp(field, field_paths[i].field) == 0) {
+            str_copy(out, size, field_paths[i].path);
+            return out;
+        }
+    }
+    /* line[i] and line[i]/x: lines are drafted in document order. */
+    if (sscanf(field, "line[%lu]%n", &index, &used) != 1 || used == 0)
+        return field;
+    if (field[used] == '\0') {
+        snprintf(out, size, ORDER_PATH "/cac:OrderLine[%lu]", index);
+        return out;
+    }
+    for (size_t i = 0; field[used] == '/' && i < ARRAY_SIZE(line_paths); i++) {
+        if (strcmp(field + used + 1, line_paths[i].field) == 0) {
+            snprintf(out, size, ORDER_PATH "/cac:OrderLine[%lu]/%s", index, line_paths[i].path);
+            return out;
+        }
+    }
+    return field;
 }
 
 void ubl_draft_free(struct order_draft *d)

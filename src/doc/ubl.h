@@ -64,12 +64,16 @@ struct ubl_order_info {
  *   cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate  -> delivery_date
  *   cac:OrderLine (1..ORDER_MAX_LINES, in document order)   -> lines
  *   Line/cbc:ID (integer 1..99999, unique)                  -> line_no
- *   Line/cbc:Quantity (> 0, at most 3 decimals; @unitCode
- *                      accepted and not interpreted)        -> quantity
- *   Line/cac:Price/cbc:PriceAmount (>= 0, optional)         -> expected_price
+ *   Line/cbc:Quantity (> 0, at most 3 decimals)             -> quantity
+ *   Line/cbc:Quantity/@unitCode (optional; the service holds
+ *                      it against the product's unit)        -> unit_code
+ *   Line/cac:Price/cbc:PriceAmount (>= 0, optional; a
+ *                      cbc:BaseQuantity there must be 1)     -> expected_price
  *   Line/cac:Item (required)/cac:SellersItemIdentification/cbc:ID -> sku (required)
  *   Line/cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate -> line delivery_date
- * allow_adjust is true and validate_only false (UBL has neither). Elements
+ * allow_adjust is true and validate_only false (UBL has neither). A line's
+ * own cac:DeliveryLocation, and a cac:DeliveryAddress without a location
+ * code, are refused: where goods go is never dropped. Other elements
  * not listed are ignored; an element listed above appearing twice where it is
  * read (e.g. two cbc:ID, two cac:Delivery) is refused rather than guessed.
  * Texts are trimmed of XML white space and limited in characters as the
@@ -91,6 +95,12 @@ struct ubl_order_info {
  */
 int ubl_order_parse(struct order_draft *out, struct ubl_order_info *info, const char *xml,
                     size_t len);
+
+/* The document path a SubmitOrder field of a draft from ubl_order_parse()
+ * came from ("line[2]/sku" -> "/Order/cac:OrderLine[2]/cac:LineItem/cac:Item/
+ * cac:SellersItemIdentification/cbc:ID"), written into out; field itself
+ * when it has none (a path already, or NULL). */
+const char *ubl_order_field(char *out, size_t size, const char *field);
 
 /* Frees the lines of a draft filled by ubl_order_parse() and zeroes it.
  * NULL does nothing; so does a zeroed draft. */

@@ -201,7 +201,7 @@ int store_stock_set(struct db_conn *db, int64_t seller_id, const char *sku, qty_
  * line: a fifth of this statement's cost, the most expensive of a
  * SubmitOrder (docs/benchmarks.md). */
 DB_SQL(q_line_prices,
-       "SELECT j.idx, p.product_id, p.name, p.active AND pu.product_id IS NOT NULL, "
+       "SELECT j.idx, p.product_id, p.name, p.uom, p.active AND pu.product_id IS NOT NULL, "
        OWN_PRICE("unit_price") ", " LIST_PRICE("unit_price") " "
        "FROM JSON_TABLE(?, '$[*]' COLUMNS (idx FOR ORDINALITY, sku VARCHAR(64) PATH '$')) j "
        "JOIN product p ON p.seller_party_id = ? AND p.sku = j.sku "
@@ -214,7 +214,7 @@ int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
     struct db_args a;
     struct db_cols c;
     int64_t idx = 0, product_id = 0;
-    char name[NAME_BUF];
+    char name[NAME_BUF], uom[CODE_MAX + 1];
     bool available = false, own_null = true, list_null = true;
     money_t own = 0, list = 0;
     int rc;
@@ -233,6 +233,7 @@ int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
     col_i64(&c, &idx);
     col_i64(&c, &product_id);
     col_str(&c, name, sizeof(name));
+    col_str(&c, uom, sizeof(uom));
     col_bool(&c, &available);
     col_money(&c, &own);
     col_nullable(&c, &own_null);
@@ -252,6 +253,7 @@ int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
         lp->priced = !own_null || !list_null;
         lp->unit_price = !own_null ? own : list;
         lp->list_price = !list_null ? list : lp->unit_price;
+        str_copy(lp->uom, sizeof(lp->uom), uom);
         product_ids[idx - 1] = product_id;
         str_copy(names[idx - 1], sizeof(names[0]), name);
     }

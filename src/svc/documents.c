@@ -35,11 +35,16 @@ int svc_submit_order_document(struct svc_ctx *ctx, const char *xml, size_t len,
     }
     str_copy(draft.currency, sizeof(draft.currency), info.currency);
     rc = svc_submit_order(ctx, &draft, out);
-    if (rc < 0 && eos_err_field() && strcmp(eos_err_field(), "currency") == 0) {
-        char message[EOS_ERR_MSG_MAX];
+    /* The caller sent a document: a fault names its element, not the
+     * SubmitOrder field the draft carried it in. */
+    if (rc < 0 && eos_err_field()) {
+        char message[EOS_ERR_MSG_MAX], path[EOS_ERR_FIELD_MAX];
+        const char *field = ubl_order_field(path, sizeof(path), eos_err_field());
 
-        str_copy(message, sizeof(message), eos_err_message());
-        rc = eos_err_set(rc, "/Order/cbc:DocumentCurrencyCode", "%s", message);
+        if (field == path) {
+            str_copy(message, sizeof(message), eos_err_message());
+            rc = eos_err_set(rc, path, "%s", message);
+        }
     }
     if (rc < 0) {
         free(out->lines);

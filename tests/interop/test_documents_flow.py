@@ -119,6 +119,23 @@ class DocumentsFlow(unittest.TestCase):
         other_currency = re.sub(r'currencyID="CNY"', 'currencyID="USD"', other_currency)
         self.assert_refused(other_currency, f"{RUN}-D", "VALIDATION_FAILED",
                             "/Order/cbc:DocumentCurrencyCode")
+        # A quantity in another unit than the product's, a price for 12 units, a price that
+        # is not the buyer's: each names the document's element, not a SubmitOrder field.
+        in_dozens = with_id(xml, f"{RUN}-G").replace("<cbc:Quantity>",
+                                                     '<cbc:Quantity unitCode="DZN">', 1)
+        self.assert_refused(in_dozens, f"{RUN}-G", "VALIDATION_FAILED",
+                            "/Order/cac:OrderLine[1]/cac:LineItem/cbc:Quantity")
+        per_dozen = re.sub(r"(</cbc:PriceAmount>)", r"\1<cbc:BaseQuantity>12</cbc:BaseQuantity>",
+                           with_id(xml, f"{RUN}-H"), count=1)
+        self.assert_refused(per_dozen, f"{RUN}-H", "VALIDATION_FAILED",
+                            "/Order/cac:OrderLine[1]/cac:LineItem/cac:Price/cbc:BaseQuantity")
+        wrong_price = re.sub(r"(<cbc:PriceAmount[^>]*>)[^<]*", r"\g<1>0.01",
+                             with_id(xml, f"{RUN}-I"), count=1)
+        self.assert_refused(wrong_price, f"{RUN}-I", "PRICE_MISMATCH",
+                            "/Order/cac:OrderLine[1]/cac:LineItem/cac:Price/cbc:PriceAmount")
+        in_pieces = with_id(xml, f"{RUN}-J").replace("<cbc:Quantity>",
+                                                     '<cbc:Quantity unitCode="C62">', 1)
+        self.assertFalse(self.submit_document(in_pieces).duplicate)
         other_buyer = with_id(xml, f"{RUN}-E").replace(">BUY001<", ">BUY002<")
         self.assertNotEqual(other_buyer, with_id(xml, f"{RUN}-E"))
         self.assert_refused(other_buyer, f"{RUN}-E", "VALIDATION_FAILED",

@@ -132,6 +132,7 @@ static void prices_init(struct line_price prices[FIXTURE_LINES])
         prices[i].priced = true;
         prices[i].unit_price = unit[i];
         prices[i].list_price = unit[i] + M(1, 0);
+        snprintf(prices[i].uom, sizeof(prices[i].uom), "%s", i == 1 ? "KGM" : "EA");
     }
 }
 
@@ -972,6 +973,43 @@ static void test_order__price_uses_buyer_price(void)
     CU_ASSERT_EQUAL(out[1].line_amount, M(1, 1100));
 }
 
+/* A quantity counted in another unit than the product's is refused, not
+ * read as the product's: 2 DZN of a product sold by EA is not 2 EA. The
+ * codes for single items stand for one another. */
+static void test_order__price_holds_the_unit(void)
+{
+    static const struct {
+        const char *unit; /* line 1's, its product sold by EA */
+        bool taken;
+    } rows[] = {
+        {"", true},     {"EA", true},   {"ea", true},   {"C62", true},  {"H87", true},
+        {"PCE", true},  {"DZN", false}, {"KGM", false}, {"BOX", false},
+    };
+
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        struct fixture f;
+        struct line_price prices[FIXTURE_LINES];
+        struct priced_line out[FIXTURE_LINES];
+        money_t total = SENTINEL;
+        int rc;
+
+        fixture_init(&f);
+        prices_init(prices);
+        snprintf(f.lines[0].unit_code, sizeof(f.lines[0].unit_code), "%s", rows[r].unit);
+        snprintf(f.lines[1].unit_code, sizeof(f.lines[1].unit_code), "kgm");
+        eos_err_clear();
+        rc = order_price_lines(&f.d, prices, out, &total);
+        CHECK(rc == (rows[r].taken ? 0 : EOS_EINVALID), "unit %s: rc %d", rows[r].unit, rc);
+        if (!rows[r].taken) {
+            CHECK(strcmp(eos_err_field(), "line[1]/quantity") == 0, "unit %s: field %s",
+                  rows[r].unit, eos_err_field());
+            CHECK(strstr(eos_err_message(), "sold by EA") != NULL, "unit %s: message %s",
+                  rows[r].unit, eos_err_message());
+            CHECK(total == SENTINEL, "unit %s: total written", rows[r].unit);
+        }
+    }
+}
+
 enum price_fault {
     FAULT_UNKNOWN,
     FAULT_UNAVAILABLE,
@@ -1219,6 +1257,7 @@ int main(void)
         {"test_order__hash_counts_lines", test_order__hash_counts_lines},
         {"test_order__price_worked_examples", test_order__price_worked_examples},
         {"test_order__price_uses_buyer_price", test_order__price_uses_buyer_price},
+        {"test_order__price_holds_the_unit", test_order__price_holds_the_unit},
         {"test_order__price_refusals", test_order__price_refusals},
         {"test_order__price_expected_equal_passes", test_order__price_expected_equal_passes},
         {"test_order__price_out_of_range", test_order__price_out_of_range},

@@ -315,6 +315,7 @@ static void test_ubl__parse_fixture_maps_every_field(void)
         CU_ASSERT_TRUE(d.lines[0].has_expected_price);
         CU_ASSERT_EQUAL(d.lines[0].expected_price, M(19, 9900));
         CU_ASSERT_STRING_EQUAL(d.lines[0].delivery_date, "");
+        CU_ASSERT_STRING_EQUAL(d.lines[0].unit_code, "C62");
 
         CU_ASSERT_EQUAL(d.lines[1].line_no, 2);
         CU_ASSERT_STRING_EQUAL(d.lines[1].sku, "SKU-B");
@@ -322,6 +323,7 @@ static void test_ubl__parse_fixture_maps_every_field(void)
         CU_ASSERT_FALSE(d.lines[1].has_expected_price);
         CU_ASSERT_EQUAL(d.lines[1].expected_price, 0);
         CU_ASSERT_STRING_EQUAL(d.lines[1].delivery_date, "2026-12-15");
+        CU_ASSERT_STRING_EQUAL(d.lines[1].unit_code, "KGM");
 
         CU_ASSERT_EQUAL(d.lines[2].line_no, 10);
         CU_ASSERT_STRING_EQUAL(d.lines[2].sku, "SKU-C");
@@ -635,6 +637,30 @@ static void test_ubl__refuses_utf16(void)
     CU_ASSERT_TRUE(message_has("UTF-8"));
 }
 
+/* A fault found after parsing names the document's element. */
+static void test_ubl__fields_map_to_document_paths(void)
+{
+    static const struct {
+        const char *field, *path;
+    } rows[] = {
+        {"currency", "/Order/cbc:DocumentCurrencyCode"},
+        {"sellerCode", "/Order/cac:SellerSupplierParty"},
+        {"line[3]", "/Order/cac:OrderLine[3]"},
+        {"line[2]/sku",
+         "/Order/cac:OrderLine[2]/cac:LineItem/cac:Item/cac:SellersItemIdentification/cbc:ID"},
+        {"line[500]/unitPrice", "/Order/cac:OrderLine[500]/cac:LineItem/cac:Price/cbc:PriceAmount"},
+        {"line[1]/quantity", "/Order/cac:OrderLine[1]/cac:LineItem/cbc:Quantity"},
+        {"/Order/cbc:ID", "/Order/cbc:ID"},
+        {"line[1]/nothing", "line[1]/nothing"},
+        {"lines", "lines"},
+    };
+    char out[EOS_ERR_FIELD_MAX];
+
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+        CU_ASSERT_STRING_EQUAL(ubl_order_field(out, sizeof(out), rows[i].field), rows[i].path);
+    CU_ASSERT_PTR_NULL(ubl_order_field(out, sizeof(out), NULL));
+}
+
 static void test_ubl__refuses_wrong_root(void)
 {
     static const struct {
@@ -742,6 +768,15 @@ static void test_ubl__refuses_bad_values(void)
          L2 "/cbc:ID"},
         {"line ID twice", LINE2_ID, "<cbc:ID>1</cbc:ID>", EOS_EINVALID, L2 "/cbc:ID"},
         /* prices */
+        /* a price for 12 units is not a unit price */
+        {"base quantity 12", "9.50</cbc:PriceAmount>",
+         "9.50</cbc:PriceAmount><cbc:BaseQuantity unitCode=\"C62\">12</cbc:BaseQuantity>",
+         EOS_EINVALID, L1 "/cac:Price/cbc:BaseQuantity"},
+        {"base quantity 0.5", "9.50</cbc:PriceAmount>",
+         "9.50</cbc:PriceAmount><cbc:BaseQuantity>0.5</cbc:BaseQuantity>", EOS_EINVALID,
+         L1 "/cac:Price/cbc:BaseQuantity"},
+        {"unit code empty", LINE2_QTY, "<cbc:Quantity unitCode=\"\">1</cbc:Quantity>",
+         EOS_EINVALID, L2 "/cbc:Quantity/@unitCode"},
         {"price abc", "9.50</cbc:PriceAmount>", "abc</cbc:PriceAmount>", EOS_EINVALID,
          L1 "/cac:Price/cbc:PriceAmount"},
         {"price negative", "9.50</cbc:PriceAmount>", "-9.50</cbc:PriceAmount>", EOS_EINVALID,
@@ -775,6 +810,15 @@ static void test_ubl__refuses_bad_values(void)
         {"seller code too long", "<cbc:ID>ACME</cbc:ID>",
          "<cbc:ID>ACME-123456789012345678901234567890</cbc:ID>", EOS_EINVALID,
          "/Order/cac:SellerSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID"},
+        /* where goods go is never dropped */
+        {"a line's own delivery location", LINE2_DELIVERY,
+         "<cac:Delivery><cac:DeliveryLocation><cbc:ID>DOCK-9</cbc:ID></cac:DeliveryLocation>"
+         "</cac:Delivery>",
+         EOS_EINVALID, L2 "/cac:Delivery/cac:DeliveryLocation"},
+        {"an address without a location code",
+         "<cac:DeliveryLocation><cbc:ID>DOCK-7</cbc:ID></cac:DeliveryLocation>",
+         "<cac:DeliveryAddress><cbc:StreetName>Main St</cbc:StreetName></cac:DeliveryAddress>",
+         EOS_EINVALID, "/Order/cac:Delivery/cac:DeliveryAddress"},
         /* ambiguity is refused, not guessed at */
         {"two order numbers", "<cbc:ID>PO-1</cbc:ID>", "<cbc:ID>PO-1</cbc:ID><cbc:ID>PO-2</cbc:ID>",
          EOS_EINVALID, "/Order/cbc:ID"},
@@ -1583,6 +1627,7 @@ int main(void)
         {"test_ubl__refuses_too_many_attributes_and_elements",
          test_ubl__refuses_too_many_attributes_and_elements},
         {"test_ubl__refuses_utf16", test_ubl__refuses_utf16},
+        {"test_ubl__fields_map_to_document_paths", test_ubl__fields_map_to_document_paths},
         {"test_ubl__refuses_wrong_root", test_ubl__refuses_wrong_root},
         {"test_ubl__refuses_missing_required", test_ubl__refuses_missing_required},
         {"test_ubl__refuses_bad_values", test_ubl__refuses_bad_values},
