@@ -359,9 +359,14 @@ enum ubl_response_code ubl_response_code(const struct order_view *v)
     return UBL_RESPONSE_AP;
 }
 
-/* UNCL1229 line action codes for CA. */
-static const char *line_status(const struct order_line_view *l)
+/* UNCL1229 line action codes: none yet for AB (received, not decided), 7
+ * for every line of RE, and as each line stands for AP and CA. */
+static const char *line_status(enum ubl_response_code code, const struct order_line_view *l)
 {
+    if (code == UBL_RESPONSE_AB)
+        return NULL;
+    if (code == UBL_RESPONSE_RE)
+        return "7"; /* not accepted */
     if (!line_changed(l))
         return "5"; /* accepted without amendment */
     if (l->quantity == 0)
@@ -401,10 +406,10 @@ int ubl_order_response_write(char **out, size_t *len_out, const struct order_vie
     party(&b, "BuyerCustomerParty", v->h.buyer_code);
     if (code != UBL_RESPONSE_RE)
         amount(&b, el(&b, b.root, b.cac, "LegalMonetaryTotal"), "PayableAmount", v->h.total);
-    if (code == UBL_RESPONSE_CA)
-        for (size_t i = 0; i < v->line_count; i++)
-            order_line(&b, &v->lines[i], terms_now(&v->lines[i]),
-                       line_status(&v->lines[i]), true);
+    /* UBL 2.1 requires one cac:OrderLine at least, whatever the answer. */
+    for (size_t i = 0; i < v->line_count; i++)
+        order_line(&b, &v->lines[i], terms_now(&v->lines[i]), line_status(code, &v->lines[i]),
+                   true);
     error = finish(&b, out, len_out);
 
 free_doc:

@@ -1464,7 +1464,9 @@ static void test_ubl__response_received_ab(void)
     f.v.h.status = ORDER_SUBMITTED;
     f.v.history_count = 1;
     if (response_doc(&x, &xml, &f, "AB")) {
-        XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 0);
+        /* UBL 2.1 requires a line; received, none is decided yet */
+        XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 3);
+        XCOUNT(&x, "/r:OrderResponse/cac:OrderLine/cac:LineItem/cbc:LineStatusCode", 0);
         XCOUNT(&x, "/r:OrderResponse/cbc:Note", 0);
         XSTR(&x, "/r:OrderResponse/cac:LegalMonetaryTotal/cbc:PayableAmount", "123.58");
         xdoc_close(&x);
@@ -1482,7 +1484,8 @@ static void test_ubl__response_accepted_ap(void)
     f.v.h.status = ORDER_SHIPPED;
     add_history(&f, "ACCEPTED", "SHIPPED", "all out");
     if (response_doc(&x, &xml, &f, "AP")) {
-        XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 0);
+        XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 3);
+        XCOUNT(&x, "/r:OrderResponse/cac:OrderLine/cac:LineItem[cbc:LineStatusCode = '5']", 3);
         XSTR(&x, "/r:OrderResponse/cbc:Note", "all out");
         XSTR(&x, "/r:OrderResponse/cac:LegalMonetaryTotal/cbc:PayableAmount/@currencyID", "EUR");
         xdoc_close(&x);
@@ -1564,7 +1567,9 @@ static void test_ubl__response_rejected_re(void)
         if (states[i] == ORDER_CLOSED)
             add_history(&f, "REJECTED", "CLOSED", "");
         if (response_doc(&x, &xml, &f, "RE")) {
-            XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 0);
+            XCOUNT(&x, "/r:OrderResponse/cac:OrderLine", 3);
+            XCOUNT(&x, "/r:OrderResponse/cac:OrderLine/cac:LineItem[cbc:LineStatusCode = '7']",
+                   3);
             XCOUNT(&x, "/r:OrderResponse/cac:LegalMonetaryTotal", 0);
             XCOUNT(&x, "/r:OrderResponse/cbc:Note", states[i] == ORDER_CLOSED ? 0 : 1);
             if (states[i] != ORDER_CLOSED)
