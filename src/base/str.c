@@ -77,8 +77,11 @@ bool utf8_valid_text(const char *s, size_t len)
                 return false;
             cp = (cp << 6) | (p[i] & 0x3fu);
         }
+        /* Overlong forms, surrogates, and U+FFFE and U+FFFF, which XML 1.0
+         * does not allow in a document: text taken here is written into
+         * documents the hub produces. */
         if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
+            (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
             return false;
         p += extra + 1;
     }

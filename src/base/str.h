@@ -27,7 +27,7 @@ static inline bool str_empty(const char *s)
 
 /* True when the len bytes at s are valid UTF-8 (no overlongs, no surrogates,
  * nothing above U+10FFFF) and contain no control characters other than tab,
- * CR and LF. */
+ * CR and LF, nor U+FFFE or U+FFFF: text XML 1.0 can carry. */
 bool utf8_valid_text(const char *s, size_t len);
 
 /* The number of characters (code points) of a UTF-8 string. */

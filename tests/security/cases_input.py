@@ -735,6 +735,10 @@ INVALID_UTF8 = [
     ("five-byte-form", b"\xf8\x88\x80\x80\x80"),
     ("beyond-u10ffff", b"\xf4\x90\x80\x80"),
     ("byte-ff", b"\xff"),
+    # Well-formed UTF-8, but characters XML 1.0 does not allow: stored, they would make the
+    # hub's own UBL documents unreadable.
+    ("noncharacter-fffe", b"\xef\xbf\xbe"),
+    ("noncharacter-ffff", b"\xef\xbf\xbf"),
 ]
 
 

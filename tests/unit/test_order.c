@@ -461,6 +461,13 @@ static void date_slashes(struct fixture *f)
     str_copy(f->d.delivery_date, sizeof(f->d.delivery_date), "2026/12/01");
 }
 
+/* Well-formed UTF-8 that XML 1.0 cannot carry: the note would go into the
+ * hub's UBL documents. */
+static void note_noncharacter(struct fixture *f)
+{
+    str_copy(f->d.note, sizeof(f->d.note), "a\xef\xbf\xbf b");
+}
+
 static void note_truncated_utf8(struct fixture *f)
 {
     str_copy(f->d.note, sizeof(f->d.note), "caf\xc3");
@@ -547,6 +554,7 @@ static void test_order__draft_validate_refuses(void)
          NULL},
         {"date with slashes", date_slashes, EOS_EINVALID, "requestedDeliveryDate", NULL},
         {"truncated UTF-8 in note", note_truncated_utf8, EOS_EINVALID, "note", NULL},
+        {"U+FFFF in note", note_noncharacter, EOS_EINVALID, "note", NULL},
         {"no lines", no_lines, EOS_EINVALID, "line", NULL},
         {"lineNo 0", line2_no_zero, EOS_EINVALID, "line[2]/lineNo", "must be between 1 and 99999"},
         {"lineNo -5", line2_no_negative, EOS_EINVALID, "line[2]/lineNo", NULL},
