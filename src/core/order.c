@@ -251,6 +251,24 @@ static int check_text(const char *s, size_t size, size_t max_chars, bool require
     return error;
 }
 
+/* A code (seller, ship-to, SKU) is made of letters, digits and the few
+ * marks in `marks`, whichever way it came: SubmitOrder's schema says so,
+ * and a UBL document must not bring in what SubmitOrder refuses. */
+static int check_code(const char *s, size_t size, size_t max_chars, bool required,
+                      const char *marks, const char *field)
+{
+    int error = check_text(s, size, max_chars, required, false, field);
+
+    for (const char *p = s; !error && *p; p++) {
+        char c = *p;
+
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              strchr(marks, c)))
+            error = eos_err_set(EOS_EINVALID, field, "letters, digits and %s only", marks);
+    }
+    return error;
+}
+
 /* "" or a calendar date; the array must hold its NUL. */
 static int check_date(const char *s, size_t size, const char *field)
 {
@@ -291,7 +309,8 @@ static int check_line(const struct order_draft_line *l, size_t index, unsigned c
         goto out;
     }
     bit_set(seen, l->line_no);
-    error = check_text(l->sku, sizeof(l->sku), SKU_MAX, true, false, line_field(field, index, "sku"));
+    error = check_code(l->sku, sizeof(l->sku), SKU_MAX, true, "._/-",
+                       line_field(field, index, "sku"));
     if (error)
         goto out;
     if (l->quantity <= 0 || l->quantity > QTY_MAX) {
@@ -325,10 +344,11 @@ int order_draft_validate(const struct order_draft *d)
     error = check_text(d->buyer_order_no, sizeof(d->buyer_order_no), ORDER_NO_MAX, true, false, "buyerOrderNo");
     if (error)
         goto out;
-    error = check_text(d->seller_code, sizeof(d->seller_code), CODE_MAX, false, false, "sellerCode");
+    error = check_code(d->seller_code, sizeof(d->seller_code), CODE_MAX, false, "._-", "sellerCode");
     if (error)
         goto out;
-    error = check_text(d->ship_to_code, sizeof(d->ship_to_code), CODE_MAX, false, false, "shipToCode");
+    error = check_code(d->ship_to_code, sizeof(d->ship_to_code), CODE_MAX, false, "._-",
+                       "shipToCode");
     if (error)
         goto out;
     error = check_date(d->delivery_date, sizeof(d->delivery_date), "requestedDeliveryDate");

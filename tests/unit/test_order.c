@@ -461,6 +461,23 @@ static void date_slashes(struct fixture *f)
     str_copy(f->d.delivery_date, sizeof(f->d.delivery_date), "2026/12/01");
 }
 
+/* Codes hold what SubmitOrder's schema lets through, whichever way the
+ * draft was made (a UBL document has no such pattern). */
+static void ship_to_with_blanks(struct fixture *f)
+{
+    str_copy(f->d.ship_to_code, sizeof(f->d.ship_to_code), "Dock 7; gate 'B'");
+}
+
+static void seller_code_with_slash(struct fixture *f)
+{
+    str_copy(f->d.seller_code, sizeof(f->d.seller_code), "AC/ME");
+}
+
+static void sku_with_blank(struct fixture *f)
+{
+    str_copy(f->lines[1].sku, sizeof(f->lines[1].sku), "SKU B");
+}
+
 /* Well-formed UTF-8 that XML 1.0 cannot carry: the note would go into the
  * hub's UBL documents. */
 static void note_noncharacter(struct fixture *f)
@@ -555,6 +572,9 @@ static void test_order__draft_validate_refuses(void)
         {"date with slashes", date_slashes, EOS_EINVALID, "requestedDeliveryDate", NULL},
         {"truncated UTF-8 in note", note_truncated_utf8, EOS_EINVALID, "note", NULL},
         {"U+FFFF in note", note_noncharacter, EOS_EINVALID, "note", NULL},
+        {"blanks in shipToCode", ship_to_with_blanks, EOS_EINVALID, "shipToCode", NULL},
+        {"a slash in sellerCode", seller_code_with_slash, EOS_EINVALID, "sellerCode", NULL},
+        {"a blank in a SKU", sku_with_blank, EOS_EINVALID, "line[2]/sku", NULL},
         {"no lines", no_lines, EOS_EINVALID, "line", NULL},
         {"lineNo 0", line2_no_zero, EOS_EINVALID, "line[2]/lineNo", "must be between 1 and 99999"},
         {"lineNo -5", line2_no_negative, EOS_EINVALID, "line[2]/lineNo", NULL},
