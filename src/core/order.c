@@ -344,6 +344,11 @@ int order_draft_validate(const struct order_draft *d)
     error = check_text(d->buyer_order_no, sizeof(d->buyer_order_no), ORDER_NO_MAX, true, false, "buyerOrderNo");
     if (error)
         goto out;
+    /* Compared with the database's space padding, "PO-1 " is "PO-1". */
+    if (d->buyer_order_no[0] == ' ' || d->buyer_order_no[strlen(d->buyer_order_no) - 1] == ' ') {
+        error = eos_err_set(EOS_EINVALID, "buyerOrderNo", "must not start or end with a space");
+        goto out;
+    }
     error = check_code(d->seller_code, sizeof(d->seller_code), CODE_MAX, false, "._-", "sellerCode");
     if (error)
         goto out;

@@ -879,6 +879,35 @@ static void test_buyer__same_number_other_content_is_duplicate_conflict(void)
     CU_ASSERT_STRING_EQUAL(test_nz(r.totalAmount), "13.50");
 }
 
+/* A number is the buyer's key byte for byte: numbers that differ only in
+ * case or accents are two orders, each stored and answered as itself; a
+ * number ending in a space is refused (the database pads with spaces). */
+static void test_buyer__order_numbers_differing_in_case_are_two_orders(void)
+{
+    struct order_in o;
+    struct eos__SubmitOrderResult r1, r2, r3;
+    char upper[96];
+
+    fresh_client();
+    order_init(client, &o, "case-a\xc3\xa9");
+    order_line(client, &o, 1, "SKU-0001", "1", NULL);
+    EXPECT_OK(submit("buyer1", &o, &r1));
+    snprintf(upper, sizeof(upper), "%s-CASE-A\xc3\xa9", run_id);
+    o.req.buyerOrderNo = upper;
+    EXPECT_OK(submit("buyer1", &o, &r2));
+    snprintf(upper, sizeof(upper), "%s-case-ae", run_id);
+    EXPECT_OK(submit("buyer1", &o, &r3));
+    CU_ASSERT_TRUE_FATAL(r1.orderId && r2.orderId && r3.orderId);
+    CU_ASSERT_NOT_EQUAL(*r1.orderId, *r2.orderId);
+    CU_ASSERT_NOT_EQUAL(*r2.orderId, *r3.orderId);
+    CU_ASSERT_NOT_EQUAL(*r1.orderId, *r3.orderId);
+    CU_ASSERT_EQUAL(r2.duplicate, xsd__boolean__false_);
+    CU_ASSERT_EQUAL(r3.duplicate, xsd__boolean__false_);
+    snprintf(upper, sizeof(upper), "%s-case-b ", run_id);
+    submit("buyer1", &o, &r1);
+    EXPECT_FAULT("VALIDATION_FAILED", "buyerOrderNo");
+}
+
 static void test_buyer__order_numbers_are_per_buyer(void)
 {
     struct order_in o;
@@ -2053,6 +2082,8 @@ int main(void)
          test_buyer__submit_again_is_the_same_order_marked_duplicate},
         {"test_buyer__same_number_other_content_is_duplicate_conflict",
          test_buyer__same_number_other_content_is_duplicate_conflict},
+        {"test_buyer__order_numbers_differing_in_case_are_two_orders",
+         test_buyer__order_numbers_differing_in_case_are_two_orders},
         {"test_buyer__order_numbers_are_per_buyer", test_buyer__order_numbers_are_per_buyer},
         {"test_buyer__racing_identical_submissions_make_one_order",
          test_buyer__racing_identical_submissions_make_one_order},
