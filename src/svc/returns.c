@@ -44,6 +44,19 @@ struct submit_job {
     bool *duplicate;
 };
 
+/* Adds a line's amount (never negative) to a return's total: 500 lines at
+ * the largest prices would pass what a total can hold, and wrap. */
+static int add_to_total(money_t *total, money_t amount)
+{
+    char max[MONEY_STR_MAX];
+
+    if (amount > MONEY_MAX - *total)
+        return eos_err_set(EOS_ELIMIT, NULL, "the return's total would pass %s",
+                           money_format(max, sizeof(max), MONEY_MAX));
+    *total += amount;
+    return 0;
+}
+
 static const struct returnable_line *find_line(const struct returnable_line *lines, size_t n,
                                                int32_t line_no)
 {
@@ -83,9 +96,9 @@ static int price_lines(const struct return_draft *d, const struct returnable_lin
                                in->line_no, qty_format(q, sizeof(q), left > 0 ? left : 0));
         }
         price = l->has_return_price ? l->return_price : l->paid_price;
-        if ((rc = money_line_amount_checked(&amount, in->quantity, price, field)) < 0)
+        if ((rc = money_line_amount_checked(&amount, in->quantity, price, field)) < 0 ||
+            (rc = add_to_total(total, amount)) < 0)
             return rc;
-        *total += amount;
         jbuf_raw(j, i ? ",{\"n\":" : "{\"n\":");
         jbuf_i64(j, in->line_no);
         jbuf_raw(j, ",\"sku\":");
@@ -399,7 +412,8 @@ static int adjust_prices(struct svc_ctx *ctx, struct process_job *job, struct re
             return rc;
     }
     for (size_t k = 0; k < v->line_count; k++)
-        total += v->lines[k].line_amount;
+        if ((rc = add_to_total(&total, v->lines[k].line_amount)) < 0)
+            return rc;
     v->h.total = total;
     return store_return_set_total(ctx->db, v->h.return_id, total);
 }
@@ -410,7 +424,6 @@ static int recheck_quantities(struct svc_ctx *ctx, struct return_view *v)
 {
     struct returnable_line *lines = NULL;
     struct order_header order;
-    char field[48];
     size_t n = 0;
     int rc;
 
@@ -421,9 +434,9 @@ static int recheck_quantities(struct svc_ctx *ctx, struct return_view *v)
     for (size_t i = 0; i < v->line_count; i++) {
         const struct returnable_line *l = find_line(lines, n, v->lines[i].line_no);
 
-        snprintf(field, sizeof(field), "line[%zu]/quantity", i + 1);
+        /* ProcessReturn has no lines: the action is what cannot be done. */
         if (l && v->lines[i].quantity > l->shipped - l->returned - l->pending) {
-            rc = eos_err_set(EOS_EQUANTITY, field,
+            rc = eos_err_set(EOS_EQUANTITY, "action",
                              "line %d: the quantity was taken by other returns meanwhile",
                              v->lines[i].line_no);
             goto out;
@@ -516,12 +529,17 @@ int svc_process_return(struct svc_ctx *ctx, int64_t return_id, const char *actio
     if (adj_count > RETURN_MAX_LINES)
         return eos_err_set(EOS_ELIMIT, "adjustment", "at most %d adjustments", RETURN_MAX_LINES);
     for (size_t i = 0; i < adj_count; i++) {
-        if (adj[i].unit_price < 0) {
-            char field[48];
+        char field[48];
 
+        if (adj[i].unit_price < 0) {
             snprintf(field, sizeof(field), "adjustment[%zu]/unitPrice", i + 1);
             return eos_err_set(EOS_EINVALID, field, "prices are not negative");
         }
+        snprintf(field, sizeof(field), "adjustment[%zu]/lineNo", i + 1);
+        for (size_t k = 0; k < i; k++)
+            if (adj[k].line_no == adj[i].line_no)
+                return eos_err_set(EOS_EINVALID, field, "line %d is adjusted twice",
+                                   adj[i].line_no);
     }
     return svc_run_tx(ctx, process_tx, &job);
 }

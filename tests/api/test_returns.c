@@ -1086,7 +1086,8 @@ static void test_returns__unreject_rechecks_the_open_quantity(void)
     counts_take(&before);
     CU_ASSERT_NOT_EQUAL(
         process("acme-erp", a, eos__ReturnAction__UNREJECT, 2, NULL, 0, NULL, &resp), SOAP_OK);
-    EXPECT_FAULT("QUANTITY_EXCEEDED", NULL);
+    /* ProcessReturn has no lines to name: the action cannot be done. */
+    EXPECT_FAULT("QUANTITY_EXCEEDED", "action");
     EXPECT_UNCHANGED(&before);
     ret = get_return("buyer1", a, NULL, NULL);
     EXPECT_OK(ret ? SOAP_OK : client->error);
@@ -1394,6 +1395,7 @@ static void test_returns__accept_adjusts_prices_within_authority(void)
     static const struct adj too_high[] = {{1, "27.51"}};
     static const struct adj second_too_low[] = {{1, "22.50"}, {3, "33.74"}};
     static const struct adj no_such_line[] = {{2, "25.00"}};
+    static const struct adj twice[] = {{1, "22.50"}, {1, "23.00"}};
     static const struct adj negative[] = {{1, "-1"}};
     static const struct adj at_the_limits[] = {{1, "22.50"}, {3, "41.25"}};
     struct _eos__ProcessReturnResponse resp;
@@ -1422,6 +1424,10 @@ static void test_returns__accept_adjusts_prices_within_authority(void)
         process("acme-erp", id, eos__ReturnAction__ACCEPT, 1, no_such_line, 1, NULL, &resp),
         SOAP_OK);
     EXPECT_FAULT("VALIDATION_FAILED", "adjustment[1]/lineNo");
+    /* A line adjusted twice is refused, not settled by the last one. */
+    CU_ASSERT_NOT_EQUAL(
+        process("acme-erp", id, eos__ReturnAction__ACCEPT, 1, twice, 2, NULL, &resp), SOAP_OK);
+    EXPECT_FAULT("VALIDATION_FAILED", "adjustment[2]/lineNo");
     CU_ASSERT_NOT_EQUAL(
         process("acme-erp", id, eos__ReturnAction__ACCEPT, 1, negative, 1, NULL, &resp), SOAP_OK);
     EXPECT_FAULT("VALIDATION_FAILED", "adjustment[1]/unitPrice");
