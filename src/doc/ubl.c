@@ -204,29 +204,56 @@ static bool is_currency_code(const char *s)
     return true;
 }
 
-/* A party's code: Party/PartyIdentification[1]/ID, else the account ID
- * element named by fallback; "" when neither is there. */
+/* Among a party's identifications, the one that is a trading partners'
+ * code: the first whose ID names no scheme (a GLN or VAT number has one),
+ * else the first. */
+static xmlNodePtr code_ident(xmlNodePtr party)
+{
+    xmlNodePtr any = NULL;
+
+    for (xmlNodePtr c = party ? party->children : NULL; c; c = c->next) {
+        xmlNodePtr id;
+        xmlChar *scheme;
+
+        if (!is_el(c, "cac:PartyIdentification"))
+            continue;
+        any = any ? any : c;
+        id = first(c, "cbc:ID");
+        scheme = id ? xmlGetNoNsProp(id, (const xmlChar *)"schemeID") : NULL;
+        xmlFree(scheme);
+        if (id && !scheme)
+            return c;
+    }
+    return any;
+}
+
+/* A party's code: the account ID element named by account when that comes
+ * first and is there, else Party/PartyIdentification/ID (see code_ident),
+ * else the account ID; "" when none is there. */
 static int party_code(char *out, size_t size, xmlNodePtr party_el, const char *path,
-                      const char *fallback)
+                      const char *account, bool account_first)
 {
     char p[EOS_ERR_FIELD_MAX], q[EOS_ERR_FIELD_MAX];
     xmlNodePtr party, ident, id;
     int error;
 
     out[0] = '\0';
+    if ((error = only(&id, party_el, path, account)) < 0)
+        return error;
+    if (id && account_first)
+        return text_of(out, size, size - 1, id, join(p, path, account), true, false);
     if ((error = only(&party, party_el, path, "cac:Party")) < 0)
         return error;
     join(p, path, "cac:Party");
-    /* PartyIdentification may repeat (one per scheme): the first is ours. */
-    ident = first(party, "cac:PartyIdentification");
+    ident = code_ident(party);
     join(q, p, "cac:PartyIdentification");
     if ((error = only(&id, ident, q, "cbc:ID")) < 0)
         return error;
     if (id)
         return text_of(out, size, size - 1, id, join(p, q, "cbc:ID"), true, false);
-    if ((error = only(&id, party_el, path, fallback)) < 0)
+    if ((error = only(&id, party_el, path, account)) < 0)
         return error;
-    return text_of(out, size, size - 1, id, join(p, path, fallback), true, false);
+    return text_of(out, size, size - 1, id, join(p, path, account), true, false);
 }
 
 /* The single cac:Delivery under parent (at path): its location ID into
@@ -327,12 +354,12 @@ static int header(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr
     if ((error = required(&buyer, root, ORDER_PATH, "cac:BuyerCustomerParty")) < 0 ||
         (error = party_code(info->buyer_code, sizeof(info->buyer_code), buyer,
                             join(f, ORDER_PATH, "cac:BuyerCustomerParty"),
-                            "cbc:SupplierAssignedAccountID")) < 0)
+                            "cbc:SupplierAssignedAccountID", true)) < 0)
         return error;
     if ((error = required(&seller, root, ORDER_PATH, "cac:SellerSupplierParty")) < 0 ||
         (error = party_code(d->seller_code, sizeof(d->seller_code), seller,
                             join(f, ORDER_PATH, "cac:SellerSupplierParty"),
-                            "cbc:CustomerAssignedAccountID")) < 0)
+                            "cbc:CustomerAssignedAccountID", false)) < 0)
         return error;
     return delivery(d->ship_to_code, d->delivery_date, root, ORDER_PATH);
 }

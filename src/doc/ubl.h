@@ -43,8 +43,9 @@ struct ubl_order_info {
     char issue_date[DATE_LEN + 1]; /* cbc:IssueDate, YYYY-MM-DD (any time zone dropped) */
     char currency[4];              /* cbc:DocumentCurrencyCode, else the prices' currencyID;
                                       "" when the document names none */
-    char buyer_code[CODE_MAX + 1]; /* BuyerCustomerParty/Party/PartyIdentification[1]/ID, else
-                                      BuyerCustomerParty/SupplierAssignedAccountID; "" if none */
+    char buyer_code[CODE_MAX + 1]; /* BuyerCustomerParty/SupplierAssignedAccountID (the code
+                                      its seller gave it), else Party/PartyIdentification/ID
+                                      (the first without schemeID, else the first); "" if none */
 };
 
 /*
@@ -57,7 +58,8 @@ struct ubl_order_info {
  *   cbc:IssueDate                                           -> info (required, a date)
  *   cbc:Note (each, joined by "\n")                         -> note
  *   cac:BuyerCustomerParty                                  -> info (required)
- *   cac:SellerSupplierParty/cac:Party/cac:PartyIdentification[1]/cbc:ID, else
+ *   cac:SellerSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID (the
+ *     first without schemeID, else the first: a GLN or VAT number has one), else
  *   cac:SellerSupplierParty/cbc:CustomerAssignedAccountID   -> seller_code (required element,
  *                                                              the code may be absent: "")
  *   cac:Delivery/cac:DeliveryLocation/cbc:ID                -> ship_to_code

@@ -361,6 +361,47 @@ static void test_ubl__parse_small_document(void)
     ubl_draft_free(&d);
 }
 
+/* The buyer's code is the one its seller gave it: SupplierAssignedAccountID
+ * when sent, else the identification without a scheme (a GLN has one),
+ * whichever comes first. */
+static void test_ubl__party_codes_skip_registry_numbers(void)
+{
+    static const char buyer_el[] = "<cac:BuyerCustomerParty><cac:Party><cac:PartyIdentification>"
+                                   "<cbc:ID>BUYER1</cbc:ID></cac:PartyIdentification>";
+    static const struct {
+        const char *what, *with, *want;
+    } rows[] = {
+        {"a GLN first", "<cac:BuyerCustomerParty><cac:Party><cac:PartyIdentification>"
+                        "<cbc:ID schemeID=\"0088\">7300010000001</cbc:ID>"
+                        "</cac:PartyIdentification><cac:PartyIdentification>"
+                        "<cbc:ID>BUYER1</cbc:ID></cac:PartyIdentification>", "BUYER1"},
+        {"the seller's account number", "<cac:BuyerCustomerParty>"
+                        "<cbc:SupplierAssignedAccountID>BUYER9</cbc:SupplierAssignedAccountID>"
+                        "<cac:Party><cac:PartyIdentification><cbc:ID>BUYER1</cbc:ID>"
+                        "</cac:PartyIdentification>", "BUYER9"},
+        {"only a GLN", "<cac:BuyerCustomerParty><cac:Party><cac:PartyIdentification>"
+                        "<cbc:ID schemeID=\"0088\">7300010000001</cbc:ID>"
+                        "</cac:PartyIdentification>", "7300010000001"},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        char *xml = replace(small_doc, buyer_el, rows[i].with);
+        struct order_draft d;
+        struct ubl_order_info info;
+        int rc;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+        rc = ubl_order_parse(&d, &info, xml, strlen(xml));
+        CHECK(rc == 0, "%s: rc %d %s", rows[i].what, rc, eos_err_message());
+        if (rc == 0) {
+            CHECK(strcmp(info.buyer_code, rows[i].want) == 0, "%s: buyer %s, want %s",
+                  rows[i].what, info.buyer_code, rows[i].want);
+            ubl_draft_free(&d);
+        }
+        free(xml);
+    }
+}
+
 /* Namespaces decide, not prefixes: the same order with other prefixes and
  * default namespaces switched on the way down parses the same. */
 static void test_ubl__parse_ignores_prefixes(void)
@@ -1623,6 +1664,7 @@ int main(void)
     static const struct test_case tests[] = {
         {"test_ubl__parse_fixture_maps_every_field", test_ubl__parse_fixture_maps_every_field},
         {"test_ubl__parse_small_document", test_ubl__parse_small_document},
+        {"test_ubl__party_codes_skip_registry_numbers", test_ubl__party_codes_skip_registry_numbers},
         {"test_ubl__parse_ignores_prefixes", test_ubl__parse_ignores_prefixes},
         {"test_ubl__parse_optional_parts", test_ubl__parse_optional_parts},
         {"test_ubl__refuses_billion_laughs", test_ubl__refuses_billion_laughs},
