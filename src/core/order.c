@@ -385,7 +385,7 @@ out:
 /* ------------------------------------------------------------ the hash */
 
 /*
- * The canonical form hashed by order_draft_hash(), version 1. Every string
+ * The canonical forms hashed by order_draft_hash(). Version 1: Every string
  * is its length as 8 bytes big-endian, then its bytes (no NUL); every number
  * 8 bytes big-endian two's complement; every flag one byte 0 or 1:
  *
@@ -396,10 +396,19 @@ out:
  *
  * Each item can be read back without knowing the next, so two different
  * drafts never encode alike ("AB"+"C" is 2,A,B,1,C; "A"+"BC" is 1,A,2,B,C).
- * validate_only is left out: a trial run is the same order. Stored hashes
- * depend on this form: change it only with a new version string.
+ * validate_only is left out: a trial run is the same order.
+ *
+ * Version 2 ("eoshub.order_draft.v2") is version 1 with the seller code the
+ * draft resolved to (the account's, as the hub spells it) in place of the
+ * one sent, and the currency sent, right after it, unless it is the
+ * account's (then ""): leaving the buyer's only seller unnamed, or naming
+ * it, is the same order; naming another currency is not.
+ *
+ * Stored hashes depend on these forms: change them only with a new version
+ * string, and keep reading the old ones (orders stored under version 1).
  */
-#define HASH_DOMAIN "eoshub.order_draft.v1"
+#define HASH_DOMAIN_V1 "eoshub.order_draft.v1"
+#define HASH_DOMAIN_V2 "eoshub.order_draft.v2"
 
 /* A digest in progress that remembers whether any step failed. */
 struct hasher {
@@ -456,13 +465,22 @@ static void put_line(struct hasher *h, const struct order_draft_line *l)
     put_str(h, l->delivery_date, sizeof(l->delivery_date));
 }
 
-static void put_draft(struct hasher *h, const struct order_draft *d)
+/* seller and currency NULL: version 1, the seller code as sent. */
+static void put_draft(struct hasher *h, const struct order_draft *d, const char *seller,
+                      const char *currency)
 {
     size_t lines = d->lines ? d->line_count : 0;
 
-    put_str(h, HASH_DOMAIN, sizeof(HASH_DOMAIN));
-    put_str(h, d->buyer_order_no, sizeof(d->buyer_order_no));
-    put_str(h, d->seller_code, sizeof(d->seller_code));
+    if (!seller) {
+        put_str(h, HASH_DOMAIN_V1, sizeof(HASH_DOMAIN_V1));
+        put_str(h, d->buyer_order_no, sizeof(d->buyer_order_no));
+        put_str(h, d->seller_code, sizeof(d->seller_code));
+    } else {
+        put_str(h, HASH_DOMAIN_V2, sizeof(HASH_DOMAIN_V2));
+        put_str(h, d->buyer_order_no, sizeof(d->buyer_order_no));
+        put_str(h, seller, sizeof(d->seller_code));
+        put_str(h, currency, sizeof(d->currency));
+    }
     put_str(h, d->ship_to_code, sizeof(d->ship_to_code));
     put_str(h, d->delivery_date, sizeof(d->delivery_date));
     put_flag(h, d->allow_adjust);
@@ -477,7 +495,8 @@ static void put_draft(struct hasher *h, const struct order_draft *d)
  * NULL. The void signature gives it no way to say so: out is then all zeros,
  * which a caller cannot tell from a real digest.
  */
-int order_draft_hash(const struct order_draft *d, unsigned char out[32])
+static int hash_draft(const struct order_draft *d, const char *seller, const char *currency,
+                      unsigned char out[32])
 {
     struct hasher h = {NULL, false};
     unsigned int len = 0;
@@ -485,7 +504,7 @@ int order_draft_hash(const struct order_draft *d, unsigned char out[32])
     if (d) {
         h.md = EVP_MD_CTX_new();
         h.ok = h.md && EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) == 1;
-        put_draft(&h, d);
+        put_draft(&h, d, seller, currency);
         h.ok = h.ok && EVP_DigestFinal_ex(h.md, out, &len) == 1 && len == 32;
     }
     EVP_MD_CTX_free(h.md);
@@ -494,6 +513,23 @@ int order_draft_hash(const struct order_draft *d, unsigned char out[32])
         return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
     }
     return 0;
+}
+
+int order_draft_hash_v1(const struct order_draft *d, unsigned char out[32])
+{
+    return hash_draft(d, NULL, NULL, out);
+}
+
+int order_draft_hash(const struct order_draft *d, const char *seller_code,
+                     const char *account_currency, unsigned char out[32])
+{
+    const char *currency = "";
+
+    if (!seller_code || !account_currency)
+        return hash_draft(NULL, NULL, NULL, out);
+    if (d && d->currency[0] != '\0' && strcmp(d->currency, account_currency) != 0)
+        currency = d->currency;
+    return hash_draft(d, seller_code, currency, out);
 }
 
 /* ------------------------------------------------------------ pricing */

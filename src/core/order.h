@@ -131,10 +131,17 @@ struct order_draft {
 int order_draft_validate(const struct order_draft *d);
 
 /* SHA-256 over the draft's content in a canonical form (line order as sent,
- * every field that changes the order; validate_only excluded). Two drafts
- * with the same hash are the same order. Fails (EOS_EINTERNAL) only when
- * OpenSSL does; out is then zeroed. */
-int order_draft_hash(const struct order_draft *d, unsigned char out[32]);
+ * every field that changes the order; validate_only excluded), with the
+ * seller code the draft resolved to (the account's) and the draft's
+ * currency when it is not the account's. Two drafts with the same hash are
+ * the same order, however they named the seller. Fails (EOS_EINTERNAL) only
+ * when OpenSSL does, or a code is NULL; out is then zeroed. */
+int order_draft_hash(const struct order_draft *d, const char *seller_code,
+                     const char *account_currency, unsigned char out[32]);
+
+/* The first form (version 1), with the seller code as sent: stored for
+ * orders submitted before version 2, and still matched for their replays. */
+int order_draft_hash_v1(const struct order_draft *d, unsigned char out[32]);
 
 /* ------------------------------------------------------------ pricing */
 

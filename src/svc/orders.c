@@ -76,7 +76,8 @@ static int require_buyer(struct svc_ctx *ctx, const char *what)
 struct submit_job {
     const struct order_draft *d;
     struct submit_result *out;
-    unsigned char hash[32];
+    unsigned char hash[32];        /* version 2: set once the account is known */
+    unsigned char hash_v1[32];     /* what orders stored before version 2 hold */
     const char *skus_json;
     struct line_price *prices;
     int64_t *product_ids;
@@ -125,7 +126,8 @@ static int answer_duplicate(struct svc_ctx *ctx, struct submit_job *job,
     struct submit_result *out = job->out;
     int rc;
 
-    if (memcmp(h->content_hash, job->hash, sizeof(job->hash)) != 0)
+    if (memcmp(h->content_hash, job->hash, sizeof(job->hash)) != 0 &&
+        memcmp(h->content_hash, job->hash_v1, sizeof(job->hash_v1)) != 0)
         return eos_err_set(EOS_ECONFLICT, "buyerOrderNo",
                            "buyerOrderNo %s was already used for a different order (orderId %lld)",
                            h->buyer_order_no, (long long)h->order_id);
@@ -203,6 +205,9 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
     if (rc == 0)
         return eos_err_set(EOS_ENOTFOUND, "sellerCode", "no account with seller %s",
                            str_empty(d->seller_code) ? "(none)" : d->seller_code);
+    /* The same order whether the buyer named its seller or not. */
+    if ((rc = order_draft_hash(d, acct.seller_code, acct.currency, job->hash)) < 0)
+        return rc;
     /* A number already used answers its first order (or a conflict) whatever
      * the checks below would say now. It is looked up only when it matters:
      * when a check fails, for a validation, and when the insert finds the
@@ -309,7 +314,7 @@ int svc_submit_order(struct svc_ctx *ctx, const struct order_draft *draft,
     if ((rc = order_draft_validate(draft)) < 0)
         return rc;
     jbuf_init(&skus);
-    if ((rc = order_draft_hash(draft, job.hash)) < 0)
+    if ((rc = order_draft_hash_v1(draft, job.hash_v1)) < 0)
         return rc;
     job.prices = calloc(n, sizeof(*job.prices));
     job.product_ids = calloc(n, sizeof(*job.product_ids));

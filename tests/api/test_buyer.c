@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/order.h"
 #include "cunit_run.h"
 #include "hub_fixture.h"
 #include "store/db.h"
@@ -842,6 +843,61 @@ static void test_buyer__submit_again_is_the_same_order_marked_duplicate(void)
     CU_ASSERT_EQUAL(again.duplicate, xsd__boolean__true_);
     CU_ASSERT_TRUE(again.orderId && *again.orderId == id);
     EXPECT_UNCHANGED(&before);
+}
+
+DB_SQL(q_set_content_hash, "UPDATE purchase_order SET content_hash = ? WHERE order_id = ?");
+
+static void set_content_hash(int64_t order_id, const unsigned char hash[32])
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_bin(&a, hash, 32);
+    arg_i64(&a, order_id);
+    CU_ASSERT_EQUAL(db_exec(db, &q_set_content_hash, &a, NULL), 0);
+}
+
+/* The order is the same whether the buyer names its only seller or not, in
+ * whatever case; orders stored before that rule (their hash in the first
+ * form, with the seller as sent) still answer their replays. */
+static void test_buyer__naming_the_only_seller_is_the_same_order(void)
+{
+    struct order_in o;
+    struct eos__SubmitOrderResult first, again;
+    struct order_draft_line line = {1, "SKU-0001", 1000, false, 0, "", ""};
+    struct order_draft legacy;
+    unsigned char hash[32];
+
+    fresh_client();
+    order_init(client, &o, "seller-named");
+    order_line(client, &o, 1, "SKU-0001", "1", NULL);
+    EXPECT_OK(submit("buyer1", &o, &first));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(first.orderId);
+    o.req.sellerCode = "ACME";
+    EXPECT_OK(submit("buyer1", &o, &again));
+    CU_ASSERT_EQUAL(again.duplicate, xsd__boolean__true_);
+    CU_ASSERT_TRUE(again.orderId && *again.orderId == *first.orderId);
+    o.req.sellerCode = "acme";
+    EXPECT_OK(submit("buyer1", &o, &again));
+    CU_ASSERT_EQUAL(again.duplicate, xsd__boolean__true_);
+
+    /* Stored under the first form, as a release before this one stored it. */
+    memset(&legacy, 0, sizeof(legacy));
+    snprintf(legacy.buyer_order_no, sizeof(legacy.buyer_order_no), "%s", o.no);
+    legacy.allow_adjust = true;
+    legacy.line_count = 1;
+    legacy.lines = &line;
+    CU_ASSERT_EQUAL_FATAL(order_draft_hash_v1(&legacy, hash), 0);
+    set_content_hash(*first.orderId, hash);
+    o.req.sellerCode = NULL;
+    EXPECT_OK(submit("buyer1", &o, &again));
+    CU_ASSERT_EQUAL(again.duplicate, xsd__boolean__true_);
+    CU_ASSERT_TRUE(again.orderId && *again.orderId == *first.orderId);
+    /* ... and a hash of neither form is another order's. */
+    memset(hash, 0x5a, sizeof(hash));
+    set_content_hash(*first.orderId, hash);
+    submit("buyer1", &o, &again);
+    EXPECT_FAULT("DUPLICATE_CONFLICT", "buyerOrderNo");
 }
 
 static void test_buyer__same_number_other_content_is_duplicate_conflict(void)
@@ -2082,6 +2138,8 @@ int main(void)
          test_buyer__submit_again_is_the_same_order_marked_duplicate},
         {"test_buyer__same_number_other_content_is_duplicate_conflict",
          test_buyer__same_number_other_content_is_duplicate_conflict},
+        {"test_buyer__naming_the_only_seller_is_the_same_order",
+         test_buyer__naming_the_only_seller_is_the_same_order},
         {"test_buyer__order_numbers_differing_in_case_are_two_orders",
          test_buyer__order_numbers_differing_in_case_are_two_orders},
         {"test_buyer__order_numbers_are_per_buyer", test_buyer__order_numbers_are_per_buyer},

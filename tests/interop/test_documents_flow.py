@@ -104,10 +104,30 @@ class DocumentsFlow(unittest.TestCase):
         replay = self.submit_document(with_id(xml, f"{RUN}-B"))
         self.assertTrue(replay.duplicate)
         self.assertEqual(replay.orderId, again.orderId)
+        # The same number in another currency is another order: a conflict, not the first.
+        in_usd = re.sub(r'currencyID="CNY"', 'currencyID="USD"', with_id(xml, f"{RUN}-B")) \
+            .replace("<cbc:DocumentCurrencyCode>CNY<", "<cbc:DocumentCurrencyCode>USD<")
+        with self.assertRaises(zeep.exceptions.Fault) as caught:
+            self.submit_document(in_usd)
+        self.assertEqual(fault_code(caught.exception), "DUPLICATE_CONFLICT")
 
         # The seller's changes are in the OrderResponse: accepted with changes (CA).
         response = self.order_document(first.orderId, "ORDER_RESPONSE")
         self.assertIn(">CA</cbc:OrderResponseCode>", response)
+
+    def test_the_document_of_an_order_replays_it(self):
+        # Placed by SubmitOrder without naming the seller; its Order document names ACME. Sent
+        # under the same number it is the same order, answered as a duplicate.
+        number = f"{RUN}-K"
+        first = self.buyer.service.SubmitOrder(
+            buyerOrderNo=number,
+            line=[{"lineNo": 1, "sku": "SKU-0004", "quantity": Decimal("2"),
+                   "unitPrice": Decimal("20.00")}])
+        xml = self.order_document(first.orderId, "ORDER")
+        self.assertIn("ACME", xml)
+        replay = self.submit_document(xml)
+        self.assertTrue(replay.duplicate)
+        self.assertEqual(replay.orderId, first.orderId)
 
     def test_refused_documents_store_nothing(self):
         first = self.buyer.service.SubmitOrder(

@@ -44,6 +44,11 @@
  * Stored hashes decide idempotency across releases, so this must not drift. */
 #define KAT_HASH "28d5d28d02abb844719994a5cbf12ab61d1b7ace9ab9bf002a52394628f135e5"
 
+/* Version 2 of the same fixture for the account ACME in CNY: as above with
+ * s("eoshub.order_draft.v2") first and s("") (the account's currency) after
+ * s("ACME"). */
+#define KAT_HASH_V2 "ee9c38e732b498ffa16a05e4c976f81eeb8829e1e78b4260bde5096236671828"
+
 static void check(bool ok, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -140,7 +145,17 @@ static void hash_hex(const struct order_draft *d, char hex[65])
 {
     unsigned char digest[32];
 
-    CU_ASSERT_EQUAL(order_draft_hash(d, digest), 0);
+    CU_ASSERT_EQUAL(order_draft_hash_v1(d, digest), 0);
+    hex_encode(hex, digest, sizeof(digest));
+}
+
+/* Version 2, for the account (seller, currency) the draft resolved to. */
+static void hash_v2_hex(const struct order_draft *d, const char *seller, const char *currency,
+                        char hex[65])
+{
+    unsigned char digest[32];
+
+    CU_ASSERT_EQUAL(order_draft_hash(d, seller, currency, digest), 0);
     hex_encode(hex, digest, sizeof(digest));
 }
 
@@ -716,6 +731,34 @@ static void test_order__hash_known_answer(void)
     CU_ASSERT_STRING_EQUAL(hex, KAT_HASH);
 }
 
+/* Version 2 is the same order however the seller was named (not at all,
+ * in another case) and whether the account's currency was named; another
+ * currency is another order. Its form is fixed like version 1's. */
+static void test_order__hash_v2_follows_the_account(void)
+{
+    struct fixture f;
+    char base[65], h[65], v1[65];
+
+    fixture_init(&f);
+    hash_hex(&f.d, v1);
+    hash_v2_hex(&f.d, "ACME", "CNY", base);
+    CU_ASSERT_STRING_EQUAL(base, KAT_HASH_V2);
+    CU_ASSERT_STRING_NOT_EQUAL(base, v1);
+    str_copy(f.d.seller_code, sizeof(f.d.seller_code), "");
+    hash_v2_hex(&f.d, "ACME", "CNY", h);
+    CU_ASSERT_STRING_EQUAL(h, base);
+    str_copy(f.d.seller_code, sizeof(f.d.seller_code), "acme");
+    str_copy(f.d.currency, sizeof(f.d.currency), "CNY");
+    hash_v2_hex(&f.d, "ACME", "CNY", h);
+    CU_ASSERT_STRING_EQUAL(h, base);
+    str_copy(f.d.currency, sizeof(f.d.currency), "USD");
+    hash_v2_hex(&f.d, "ACME", "CNY", h);
+    CU_ASSERT_STRING_NOT_EQUAL(h, base);
+    str_copy(f.d.currency, sizeof(f.d.currency), "");
+    hash_v2_hex(&f.d, "ACMF", "CNY", h);
+    CU_ASSERT_STRING_NOT_EQUAL(h, base);
+}
+
 /* Only the content counts: bytes left after a string's NUL, the pointer to
  * the lines, validate_only and an expected price the buyer did not send. */
 static void test_order__hash_same_content_same_hash(void)
@@ -1279,6 +1322,7 @@ int main(void)
         {"test_order__draft_validate_accepts", test_order__draft_validate_accepts},
         {"test_order__draft_validate_line_limit", test_order__draft_validate_line_limit},
         {"test_order__hash_known_answer", test_order__hash_known_answer},
+        {"test_order__hash_v2_follows_the_account", test_order__hash_v2_follows_the_account},
         {"test_order__hash_same_content_same_hash", test_order__hash_same_content_same_hash},
         {"test_order__hash_changes_with_every_field", test_order__hash_changes_with_every_field},
         {"test_order__hash_field_boundaries", test_order__hash_field_boundaries},
