@@ -54,6 +54,7 @@ struct order_line_view {
     char delivery_date[DATE_LEN + 1];
     qty_t ordered_quantity;      /* as the buyer first submitted it */
     money_t ordered_unit_price;
+    char ordered_delivery_date[DATE_LEN + 1]; /* "" : none asked for */
 };
 
 struct history_view {

@@ -195,17 +195,19 @@ struct line_terms {
     qty_t quantity;
     money_t unit_price;
     money_t amount;
+    const char *delivery_date; /* "" : none */
 };
 
 static struct line_terms terms_now(const struct order_line_view *l)
 {
-    return (struct line_terms){l->quantity, l->unit_price, l->line_amount};
+    return (struct line_terms){l->quantity, l->unit_price, l->line_amount, l->delivery_date};
 }
 
 static struct line_terms terms_ordered(const struct order_line_view *l)
 {
     return (struct line_terms){l->ordered_quantity, l->ordered_unit_price,
-                               money_line_amount(l->ordered_quantity, l->ordered_unit_price)};
+                               money_line_amount(l->ordered_quantity, l->ordered_unit_price),
+                               l->ordered_delivery_date};
 }
 
 /* One cac:OrderLine: its LineItem (with LineStatusCode when status is not
@@ -224,7 +226,7 @@ static void order_line(struct builder *b, const struct order_line_view *l, struc
         attr(b, text_el(b, li, b->cbc, "LineStatusCode", status), "listID", "UNCL1229");
     text_el(b, li, b->cbc, "Quantity", qty_format(s, sizeof(s), t.quantity));
     amount(b, li, "LineExtensionAmount", t.amount);
-    delivery(b, li, NULL, l->delivery_date);
+    delivery(b, li, NULL, t.delivery_date);
     amount(b, el(b, li, b->cac, "Price"), "PriceAmount", t.unit_price);
     item = el(b, li, b->cac, "Item");
     if (l->name[0] != '\0')
@@ -319,7 +321,8 @@ const char *ubl_response_code_name(enum ubl_response_code code)
 /* True when the line differs from what the buyer ordered. */
 static bool line_changed(const struct order_line_view *l)
 {
-    return l->quantity != l->ordered_quantity || l->unit_price != l->ordered_unit_price;
+    return l->quantity != l->ordered_quantity || l->unit_price != l->ordered_unit_price ||
+           strcmp(l->delivery_date, l->ordered_delivery_date) != 0;
 }
 
 /* CLOSED answers as the state it was closed from: the latest history entry

@@ -210,8 +210,10 @@ int store_order_insert(struct db_conn *db, struct order_header *h, int64_t creat
 
 DB_SQL(q_lines_insert,
        "INSERT INTO order_line (order_id, line_no, product_id, sku, name, quantity, unit_price, "
-       "list_price, line_amount, requested_delivery_date, ordered_quantity, ordered_unit_price) "
-       "SELECT ?, j.n, j.p, j.sku, j.name, j.q, j.u, j.l, j.a, j.d, j.q, j.u FROM JSON_TABLE(?, '$[*]' "
+       "list_price, line_amount, requested_delivery_date, ordered_quantity, ordered_unit_price, "
+       "ordered_delivery_date) "
+       "SELECT ?, j.n, j.p, j.sku, j.name, j.q, j.u, j.l, j.a, j.d, j.q, j.u, j.d "
+       "FROM JSON_TABLE(?, '$[*]' "
        "COLUMNS (n INT PATH '$.n', p BIGINT PATH '$.p', sku VARCHAR(64) PATH '$.sku', "
        "name VARCHAR(200) PATH '$.name', q DECIMAL(12,3) PATH '$.q', "
        "u DECIMAL(18,4) PATH '$.u', l DECIMAL(18,4) PATH '$.l', a DECIMAL(18,4) PATH '$.a', "

@@ -27,7 +27,8 @@
     "SELECT l.order_id, l.line_no, l.product_id, l.sku, l.name, l.quantity, l.unit_price, "  \
     "l.list_price, l.line_amount, l.shipped_qty, l.returned_qty, "                           \
     "COALESCE(DATE_FORMAT(l.requested_delivery_date, '%Y-%m-%d'), ''), "                     \
-    "COALESCE(l.ordered_quantity, l.quantity), COALESCE(l.ordered_unit_price, l.unit_price) " \
+    "COALESCE(l.ordered_quantity, l.quantity), COALESCE(l.ordered_unit_price, l.unit_price), " \
+    "COALESCE(DATE_FORMAT(l.ordered_delivery_date, '%Y-%m-%d'), '') "                          \
     "FROM order_line l "
 #define LINES_ORDER "ORDER BY l.order_id, l.line_no"
 #define HISTORY_SELECT                                                                        \
@@ -111,6 +112,7 @@ static int load_lines(struct db_conn *db, const struct batch *b)
     col_str(&c, row.v.delivery_date, sizeof(row.v.delivery_date));
     col_qty(&c, &row.v.ordered_quantity);
     col_money(&c, &row.v.ordered_unit_price);
+    col_str(&c, row.v.ordered_delivery_date, sizeof(row.v.ordered_delivery_date));
     return take_part(db, b, &c, &row, sizeof(row), offsetof(struct line_row, v), sizeof(row.v),
                      offsetof(struct order_view, lines), offsetof(struct order_view, line_count));
 }

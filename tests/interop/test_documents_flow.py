@@ -129,6 +129,26 @@ class DocumentsFlow(unittest.TestCase):
         self.assertTrue(replay.duplicate)
         self.assertEqual(replay.orderId, first.orderId)
 
+    def test_a_moved_delivery_date_is_a_change(self):
+        # The seller approves a later date: the OrderResponse says accepted with changes (CA)
+        # and shows the new date; the Order document is still the order as placed.
+        sent = self.buyer.service.SubmitOrder(
+            buyerOrderNo=f"{RUN}-L", allowAdjust=True,
+            line=[{"lineNo": 1, "sku": "SKU-0004", "quantity": Decimal("1"),
+                   "requestedDeliveryDate": "2030-01-10"}])
+        self.erp.service.UpdateOrderStatus(orderId=sent.orderId, action="ACCEPT",
+                                           expectedVersion=1)
+        asked = self.buyer.service.RequestOrderChange(
+            orderId=sent.orderId, change=[{"lineNo": 1, "newDeliveryDate": "2030-02-20"}])
+        self.erp.service.DecideOrderChange(changeRequestId=asked.changeRequestId,
+                                           decision="APPROVE")
+        response = self.order_document(sent.orderId, "ORDER_RESPONSE")
+        self.assertIn(">CA</cbc:OrderResponseCode>", response)
+        self.assertIn("2030-02-20", response)
+        placed = self.order_document(sent.orderId, "ORDER")
+        self.assertIn("2030-01-10", placed)
+        self.assertNotIn("2030-02-20", placed)
+
     def test_refused_documents_store_nothing(self):
         first = self.buyer.service.SubmitOrder(
             buyerOrderNo=f"{RUN}-C",

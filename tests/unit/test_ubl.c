@@ -1143,6 +1143,7 @@ static void set_view_line(struct order_line_view *l, int32_t line_no, const char
     l->ordered_quantity = qty; /* as the buyer placed it */
     l->ordered_unit_price = price;
     str_copy(l->delivery_date, sizeof(l->delivery_date), date);
+    str_copy(l->ordered_delivery_date, sizeof(l->ordered_delivery_date), date);
 }
 
 static void add_history(struct view_fixture *f, const char *from, const char *to,
@@ -1318,6 +1319,7 @@ static void test_ubl__order_document_is_the_order_as_placed(void)
     f.lines[0].line_amount = 0;
     f.lines[1].unit_price += 100; /* adjusted */
     f.lines[1].line_amount = money_line_amount(f.lines[1].quantity, f.lines[1].unit_price);
+    str_copy(f.lines[2].delivery_date, sizeof(f.lines[2].delivery_date), "2027-01-15"); /* moved */
     CU_ASSERT_EQUAL_FATAL(ubl_order_write(&xml, &len, &f.v), 0);
     rc = ubl_order_parse(&d, NULL, xml, len);
     CHECK(rc == 0, "rc %d: %s (%s)", rc, eos_err_message(), str_or_null(eos_err_field()));
@@ -1328,6 +1330,8 @@ static void test_ubl__order_document_is_the_order_as_placed(void)
                   "line %zu: quantity %" PRId64, i, d.lines[i].quantity);
             CHECK(d.lines[i].expected_price == f.lines[i].ordered_unit_price,
                   "line %zu: price %" PRId64, i, d.lines[i].expected_price);
+            CHECK(strcmp(d.lines[i].delivery_date, f.lines[i].ordered_delivery_date) == 0,
+                  "line %zu: date %s", i, d.lines[i].delivery_date);
         }
         ubl_draft_free(&d);
     }
@@ -1395,6 +1399,7 @@ enum line_edit {
     SAME,          /* every line as ordered */
     QTY_CHANGED,   /* line 2 was ordered at 1.000 */
     PRICE_CHANGED, /* line 10 was ordered at 5.50 */
+    DATE_CHANGED,  /* line 1 was asked for on another day */
 };
 
 static void test_ubl__response_code_table(void)
@@ -1410,6 +1415,7 @@ static void test_ubl__response_code_table(void)
         {ORDER_ACCEPTED, NULL, SAME, UBL_RESPONSE_AP},
         {ORDER_ACCEPTED, NULL, QTY_CHANGED, UBL_RESPONSE_CA},
         {ORDER_ACCEPTED, NULL, PRICE_CHANGED, UBL_RESPONSE_CA},
+        {ORDER_ACCEPTED, NULL, DATE_CHANGED, UBL_RESPONSE_CA},
         {ORDER_PARTIALLY_SHIPPED, NULL, SAME, UBL_RESPONSE_AP},
         {ORDER_PARTIALLY_SHIPPED, NULL, PRICE_CHANGED, UBL_RESPONSE_CA},
         {ORDER_SHIPPED, NULL, SAME, UBL_RESPONSE_AP},
@@ -1441,6 +1447,10 @@ static void test_ubl__response_code_table(void)
             break;
         case PRICE_CHANGED:
             f.lines[2].ordered_unit_price = M(5, 5000);
+            break;
+        case DATE_CHANGED:
+            str_copy(f.lines[0].ordered_delivery_date, sizeof(f.lines[0].ordered_delivery_date),
+                     "2026-12-24");
             break;
         case SAME:
             break;
