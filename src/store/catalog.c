@@ -22,7 +22,8 @@ DB_SQL(q_product_update,
 DB_SQL(q_product_id, "SELECT product_id FROM product WHERE seller_party_id = ? AND sku = ?");
 DB_SQL(q_price_set,
        "INSERT INTO price (product_id, buyer_party_id, valid_from, unit_price, return_price) "
-       "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE unit_price = VALUES(unit_price), "
+       "VALUES (?, ?, COALESCE(?, UTC_DATE()), ?, ?) "
+       "ON DUPLICATE KEY UPDATE unit_price = VALUES(unit_price), "
        "return_price = VALUES(return_price)");
 DB_SQL(q_publish,
        "INSERT IGNORE INTO publication (product_id, buyer_party_id) VALUES (?, ?)");
@@ -134,7 +135,12 @@ int store_price_set(struct db_conn *db, int64_t product_id, int64_t buyer_id,
         arg_i64(&a, buyer_id);
     else
         arg_null(&a);
-    arg_str(&a, str_empty(valid_from) ? "2000-01-01" : valid_from);
+    /* No validFrom: from today, so it is the one that applies (a dated
+     * price before it would otherwise win over one filed as of 2000). */
+    if (str_empty(valid_from))
+        arg_null(&a);
+    else
+        arg_str(&a, valid_from);
     arg_money(&a, unit_price);
     if (return_price >= 0)
         arg_money(&a, return_price);
@@ -264,15 +270,18 @@ int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
 DB_SQL(q_catalog,
        "SELECT * FROM (SELECT p.sku, p.name, c.code, p.uom, "
        "COALESCE(" OWN_PRICE("unit_price") ", " LIST_PRICE("unit_price") ") AS unit_price, "
-       "p.returnable, COALESCE(" OWN_PRICE("return_price") ", " LIST_PRICE("return_price") "), "
+       "p.returnable, IF(" OWN_PRICE("unit_price") " IS NOT NULL, " OWN_PRICE("return_price")
+       ", " LIST_PRICE("return_price") "), "
        "p.available_qty, p.min_order_qty, p.updated_at "
        "FROM publication pu JOIN product p ON p.product_id = pu.product_id "
        "JOIN category c ON c.category_id = p.category_id "
        "WHERE pu.buyer_party_id = ? AND p.seller_party_id = ? AND p.active "
        "AND (? = '' OR c.code = ?) "
        "AND (? = '' OR p.name LIKE CONCAT('%', ?, '%') OR p.sku LIKE CONCAT('%', ?, '%')) "
-       "AND (? = 0 OR p.updated_at >= FROM_UNIXTIME(?) OR EXISTS (SELECT 1 FROM price pr "
-       "WHERE pr.product_id = p.product_id AND pr.updated_at >= FROM_UNIXTIME(?)))) items "
+       "AND (? = 0 OR p.updated_at >= FROM_UNIXTIME(?) OR pu.published_at >= FROM_UNIXTIME(?) "
+       "OR EXISTS (SELECT 1 FROM price pr WHERE pr.product_id = p.product_id "
+       "AND pr.buyer_key IN (0, ?) AND (pr.updated_at >= FROM_UNIXTIME(?) "
+       "OR (pr.valid_from > DATE(FROM_UNIXTIME(?)) AND pr.valid_from <= UTC_DATE()))))) items "
        "WHERE unit_price IS NOT NULL ORDER BY sku");
 
 /* The search text with LIKE's wildcards escaped, so "50%" means 50%. */
@@ -304,18 +313,22 @@ int store_catalog_page(struct db_conn *db, const struct catalog_filter *f,
     *total = 0;
     like_escape(search, sizeof(search), f->search);
     db_args_init(&a);
-    arg_i64(&a, f->buyer_id);
-    arg_i64(&a, f->buyer_id);
-    arg_i64(&a, f->buyer_id);
+    arg_i64(&a, f->buyer_id); /* unit price: own */
+    arg_i64(&a, f->buyer_id); /* return price: whether an own price applies */
+    arg_i64(&a, f->buyer_id); /* return price: own */
+    arg_i64(&a, f->buyer_id); /* publication */
     arg_i64(&a, f->seller_id);
     arg_str(&a, f->category_code);
     arg_str(&a, f->category_code);
     arg_str(&a, search);
     arg_str(&a, search);
     arg_str(&a, search);
-    arg_i64(&a, f->changed_since);
-    arg_i64(&a, f->changed_since);
-    arg_i64(&a, f->changed_since);
+    arg_i64(&a, f->changed_since); /* none asked */
+    arg_i64(&a, f->changed_since); /* the product */
+    arg_i64(&a, f->changed_since); /* its publication to this buyer */
+    arg_i64(&a, f->buyer_id);      /* prices: the list's and this buyer's */
+    arg_i64(&a, f->changed_since); /* a price written since */
+    arg_i64(&a, f->changed_since); /* a price come into force since */
     memset(&row, 0, sizeof(row));
     db_cols_init(&c);
     col_str(&c, row.sku, sizeof(row.sku));

@@ -398,18 +398,25 @@ int store_return_receive(struct db_conn *db, int64_t return_id, int64_t order_id
     return db_exec(db, &q_receive, &a, NULL);
 }
 
-/* The return price of a line's product for the buyer today: own over list. */
+/* The return price of a line's product for the buyer today, from the price
+ * row that prices the product for it: the buyer's own when it has one (its
+ * return price, or NULL: the price paid), else the list's. A buyer with its
+ * own unit price is not refunded the list's return price, which may be more
+ * than it paid. */
 #define RETURN_PRICE(key)                                                                     \
     "(SELECT pr.return_price FROM price pr WHERE pr.product_id = ol.product_id "             \
     "AND pr.buyer_key = " key " AND pr.valid_from <= UTC_DATE() "                           \
     "ORDER BY pr.valid_from DESC LIMIT 1)"
+#define HAS_OWN_PRICE                                                                         \
+    "EXISTS (SELECT 1 FROM price pr WHERE pr.product_id = ol.product_id "                   \
+    "AND pr.buyer_key = ? AND pr.valid_from <= UTC_DATE())"
 
 DB_SQL(q_returnable,
        "SELECT ol.line_no, ol.sku, p.returnable, ol.shipped_qty, ol.returned_qty, "
        "COALESCE((SELECT SUM(rl.quantity) FROM return_line rl JOIN return_order r "
        "ON r.return_id = rl.return_id WHERE r.order_id = ol.order_id AND rl.line_no = ol.line_no "
        "AND r.status IN ('REQUESTED', 'ACCEPTED')), 0), ol.unit_price, "
-       "COALESCE(" RETURN_PRICE("?") ", " RETURN_PRICE("0") ") "
+       "IF(" HAS_OWN_PRICE ", " RETURN_PRICE("?") ", " RETURN_PRICE("0") ") "
        "FROM order_line ol JOIN product p ON p.product_id = ol.product_id "
        "WHERE ol.order_id = ? ORDER BY ol.line_no");
 
@@ -423,6 +430,7 @@ int store_returnable_lines(struct db_conn *db, int64_t order_id, int64_t buyer_i
 
     memset(&row, 0, sizeof(row));
     db_args_init(&a);
+    arg_i64(&a, buyer_id);
     arg_i64(&a, buyer_id);
     arg_i64(&a, order_id);
     db_cols_init(&c);

@@ -26,8 +26,9 @@ struct return_draft {
 };
 
 /* SubmitReturn: the buyer's return of shipped goods of its order, priced at
- * the agreed return price (the buyer's or the list return price; the line's
- * price when none is set). Idempotent by buyerReturnNo. On success *out is
+ * the agreed return price: that of the price row that prices the product for
+ * the buyer (its own when it has one, else the list's), the price paid when
+ * that row sets none. Idempotent by buyerReturnNo. On success *out is
  * filled (release with return_view_clear) and *duplicate says whether it is
  * an earlier identical request's result. */
 int svc_submit_return(struct svc_ctx *ctx, const struct return_draft *draft,

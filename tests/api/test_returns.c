@@ -1102,7 +1102,8 @@ static void test_returns__priced_at_the_agreed_return_price(void)
         {2, "SKU-0002", "2", "2"}, /* own 13.50, own return 12.00, list return 14.00 */
         {3, "SKU-0010", "2", "2"}, /* list 35.00, no return price */
         {4, "SKU-0001", "2", "2"}, /* own 11.25, no return price anywhere */
-        {5, "SKU-0003", "2", "2"}, /* own 15.75 without return price, list return 16.00 */
+        {5, "SKU-0003", "2", "2"}, /* own 15.75 without return price, list return 16.00:
+                                      the own row prices it, so the price paid */
     };
     struct return_in r;
     struct eos__SubmitReturnResult res;
@@ -1128,10 +1129,10 @@ static void test_returns__priced_at_the_agreed_return_price(void)
             EXPECT_TEXT(res.line[1].unitPrice, "12.00");
             EXPECT_TEXT(res.line[2].unitPrice, "35.00");
             EXPECT_TEXT(res.line[3].unitPrice, "11.25");
-            EXPECT_TEXT(res.line[4].unitPrice, "16.00");
-            EXPECT_TEXT(res.line[4].lineAmount, "16.00");
+            EXPECT_TEXT(res.line[4].unitPrice, "15.75");
+            EXPECT_TEXT(res.line[4].lineAmount, "15.75");
         }
-        EXPECT_TEXT(res.totalAmount, "104.25");
+        EXPECT_TEXT(res.totalAmount, "104.00");
     }
     /* Back to the demo prices, before anything can stop the test. */
     SET_PRICE("SKU-0009", NULL, "32.50", NULL);
@@ -1143,7 +1144,7 @@ static void test_returns__priced_at_the_agreed_return_price(void)
     /* The price agreed when requested stays, whatever the price list says now. */
     ret = get_return("buyer1", res.returnId, NULL, NULL);
     EXPECT_OK(ret ? SOAP_OK : client->error);
-    EXPECT_TEXT(ret->totalAmount, "104.25");
+    EXPECT_TEXT(ret->totalAmount, "104.00");
     CU_ASSERT_EQUAL_FATAL(ret->__sizeline, 5);
     EXPECT_TEXT(ret->line[1].unitPrice, "12.00");
 

@@ -2762,6 +2762,102 @@ static void test_seller__catalog_changes_reach_the_buyer_at_once(void)
     CU_ASSERT_PTR_NULL(catalog_item(b1, a));
 }
 
+/* Whether buyer's catalog, asked for what changed since `since`, lists sku. */
+static bool catalog_lists_since(struct soap *buyer, const char *sku, time_t since)
+{
+    struct _eos__GetCatalogRequest req;
+    struct _eos__GetCatalogResponse resp;
+
+    soap_default__eos__GetCatalogRequest(buyer, &req);
+    req.search = (char *)sku;
+    req.changedSince = &since;
+    login(buyer);
+    if (soap_call___eos__GetCatalog(buyer, hub.endpoint, NULL, &req, &resp) != SOAP_OK)
+        return false;
+    for (int i = 0; i < resp.__sizeitem; i++)
+        if (strcmp(S(resp.item[i].sku), sku) == 0)
+            return true;
+    return false;
+}
+
+DB_SQL(q_age_product,
+       "UPDATE product p JOIN publication pu ON pu.product_id = p.product_id "
+       "JOIN price pr ON pr.product_id = p.product_id "
+       "SET p.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY, "
+       "pu.published_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY, "
+       "pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY WHERE p.sku = ?");
+DB_SQL(q_price_since_yesterday,
+       "UPDATE price pr JOIN product p ON p.product_id = pr.product_id "
+       "SET pr.valid_from = UTC_DATE() - INTERVAL 1 DAY, "
+       "pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY WHERE p.sku = ? AND pr.unit_price = 12.00");
+DB_SQL(q_price_from_today,
+       "UPDATE price pr JOIN product p ON p.product_id = pr.product_id "
+       "SET pr.valid_from = UTC_DATE(), pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY "
+       "WHERE p.sku = ? AND pr.unit_price = 11.00");
+
+static void age_catalog_rows(struct db_sql *q, const char *sku)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, sku);
+    CU_ASSERT_EQUAL(db_exec(db, q, &a, NULL), 0);
+}
+
+/* A price without validFrom applies from today, whatever dated prices came
+ * before it. What changed since a moment includes a publication to this
+ * buyer and a price that came into force since, not only rows written. */
+static void test_seller__catalog_prices_and_changes_since(void)
+{
+    struct product_def p;
+    struct eos__CatalogItem *item;
+    char *a;
+    int n = -1;
+    time_t since;
+
+    reset_clients();
+    a = uniq(erp, "CHG");
+    p = (struct product_def){a, "Changes test", "OFFICE", true, "5"};
+    CU_ASSERT_STRING_EQUAL_FATAL(upsert(erp, &p, 1, NULL), "");
+    {
+        const struct price_def dated[] = {{a, NULL, "10.00", "2025-01-01"}};
+        const struct price_def undated[] = {{a, NULL, "12.00", NULL}};
+
+        CU_ASSERT_STRING_EQUAL(set_prices(erp, dated, 1, &n), "");
+        CU_ASSERT_STRING_EQUAL(set_prices(erp, undated, 1, &n), "");
+    }
+    CU_ASSERT_STRING_EQUAL(
+        publish(erp, (const char *[]){a}, 1, (const char *[]){"BUY001"}, 1, true, &n), "");
+    item = catalog_item(b1, a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(item);
+    ASSERT_STR(item->unitPrice, "12.00");
+
+    /* Everything about it three days old; then published to BUY002. */
+    age_catalog_rows(&q_age_product, a);
+    since = time(NULL) - 60;
+    CU_ASSERT_FALSE(catalog_lists_since(b1, a, since));
+    CU_ASSERT_STRING_EQUAL(
+        publish(erp, (const char *[]){a}, 1, (const char *[]){"BUY002"}, 1, true, &n), "");
+    CU_ASSERT_TRUE(catalog_lists_since(b2, a, since));
+    CU_ASSERT_FALSE(catalog_lists_since(b1, a, since));
+
+    /* A price written three days ago that applies from today. */
+    {
+        const struct price_def later[] = {{a, NULL, "11.00", "2999-01-01"}};
+
+        CU_ASSERT_STRING_EQUAL(set_prices(erp, later, 1, &n), "");
+    }
+    age_catalog_rows(&q_age_product, a);
+    age_catalog_rows(&q_price_since_yesterday, a);
+    age_catalog_rows(&q_price_from_today, a);
+    since = time(NULL) - 86400;
+    CU_ASSERT_TRUE(catalog_lists_since(b1, a, since));
+    item = catalog_item(b1, a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(item);
+    ASSERT_STR(item->unitPrice, "11.00");
+    retire(&p, 1);
+}
+
 static void test_seller__catalog_faults_name_the_item(void)
 {
     int n = -1;
@@ -3099,6 +3195,8 @@ int main(void)
         {"test_seller__upsert_products", test_seller__upsert_products},
         {"test_seller__catalog_changes_reach_the_buyer_at_once",
          test_seller__catalog_changes_reach_the_buyer_at_once},
+        {"test_seller__catalog_prices_and_changes_since",
+         test_seller__catalog_prices_and_changes_since},
         {"test_seller__catalog_faults_name_the_item", test_seller__catalog_faults_name_the_item},
         {"test_seller__set_credit_limit", test_seller__set_credit_limit},
         {"test_seller__another_seller_sees_nothing_of_acme",
