@@ -227,13 +227,23 @@ run: deps
 	$(MAKE) MODE=release all
 	scripts/run-hub build/release
 
+# Binaries into $(PREFIX)/bin, the WSDL and the migrations into $(PREFIX)/share/eos-hub/, where
+# both programs look beside their own directory (src/base/paths.c). DESTDIR for packaging.
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/eos-hub/wsdl \
+		$(DESTDIR)$(PREFIX)/share/eos-hub/schema
+	install -m 755 $(BUILD)/eos-hub $(BUILD)/eosctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 wsdl/eoshub.wsdl wsdl/eoshub.xsd $(DESTDIR)$(PREFIX)/share/eos-hub/wsdl/
+	install -m 644 schema/*.sql $(DESTDIR)$(PREFIX)/share/eos-hub/schema/
+
 clean:
 	rm -rf build $(GEN)
 
 format-check:
 	clang-format --dry-run --Werror $(shell git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
 
-.PHONY: all test check-asan test-binaries deps db-start db-stop run clean format-check fuzz \
+.PHONY: all test check-asan test-binaries deps db-start db-stop run install clean format-check fuzz \
 	cluster-test
 
 include mk/bench.mk
