@@ -585,6 +585,14 @@ static int price_line(const struct order_draft_line *l, const struct line_price 
                             l->sku, p->uom, l->unit_code);
         goto out;
     }
+    if (p->has_min_order && l->quantity < p->min_order) {
+        char least[QTY_STR_MAX];
+
+        error = eos_err_set(EOS_EINVALID, line_field(field, index, "quantity"),
+                            "product %.*s is sold %s at the least", sku_len, l->sku,
+                            qty_format(least, sizeof(least), p->min_order));
+        goto out;
+    }
     if (l->has_expected_price && l->expected_price != p->unit_price) {
         error = eos_err_set(EOS_EPRICE_MISMATCH, line_field(field, index, "unitPrice"),
                             "expected unit price %s, the price is %s",

@@ -153,6 +153,9 @@ struct line_price {
     money_t unit_price;  /* the buyer's price: own over list */
     money_t list_price;  /* the list price (reference of price authority) */
     char uom[CODE_MAX + 1]; /* the unit the product is sold by */
+    char sku[SKU_MAX + 1];  /* as the seller spells it (the buyer's may differ in case) */
+    bool has_min_order;
+    qty_t min_order;        /* the least a line may order */
 };
 
 struct priced_line {

@@ -207,7 +207,8 @@ int store_stock_set(struct db_conn *db, int64_t seller_id, const char *sku, qty_
  * line: a fifth of this statement's cost, the most expensive of a
  * SubmitOrder (docs/benchmarks.md). */
 DB_SQL(q_line_prices,
-       "SELECT j.idx, p.product_id, p.name, p.uom, p.active AND pu.product_id IS NOT NULL, "
+       "SELECT j.idx, p.product_id, p.name, p.uom, p.sku, p.min_order_qty, "
+       "p.active AND pu.product_id IS NOT NULL, "
        OWN_PRICE("unit_price") ", " LIST_PRICE("unit_price") " "
        "FROM JSON_TABLE(?, '$[*]' COLUMNS (idx FOR ORDINALITY, sku VARCHAR(64) PATH '$')) j "
        "JOIN product p ON p.seller_party_id = ? AND p.sku = j.sku "
@@ -220,8 +221,9 @@ int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
     struct db_args a;
     struct db_cols c;
     int64_t idx = 0, product_id = 0;
-    char name[NAME_BUF], uom[CODE_MAX + 1];
-    bool available = false, own_null = true, list_null = true;
+    char name[NAME_BUF], uom[CODE_MAX + 1], sku[SKU_MAX + 1];
+    bool available = false, own_null = true, list_null = true, min_null = true;
+    qty_t min_order = 0;
     money_t own = 0, list = 0;
     int rc;
 
@@ -240,6 +242,9 @@ int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
     col_i64(&c, &product_id);
     col_str(&c, name, sizeof(name));
     col_str(&c, uom, sizeof(uom));
+    col_str(&c, sku, sizeof(sku));
+    col_qty(&c, &min_order);
+    col_nullable(&c, &min_null);
     col_bool(&c, &available);
     col_money(&c, &own);
     col_nullable(&c, &own_null);
@@ -260,6 +265,9 @@ int store_line_prices(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
         lp->unit_price = !own_null ? own : list;
         lp->list_price = !list_null ? list : lp->unit_price;
         str_copy(lp->uom, sizeof(lp->uom), uom);
+        str_copy(lp->sku, sizeof(lp->sku), sku);
+        lp->has_min_order = !min_null;
+        lp->min_order = min_order;
         product_ids[idx - 1] = product_id;
         str_copy(names[idx - 1], sizeof(names[0]), name);
     }

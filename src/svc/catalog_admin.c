@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/err.h"
 #include "base/str.h"
@@ -106,7 +107,8 @@ int svc_upsert_products(struct svc_ctx *ctx, const struct product_in *products, 
         char field[48];
 
         for (size_t k = 0; k < i; k++) {
-            if (strcmp(products[k].sku, products[i].sku) == 0) {
+            /* The database compares SKUs whatever their case. */
+            if (strcasecmp(products[k].sku, products[i].sku) == 0) {
                 snprintf(field, sizeof(field), "product[%zu]/sku", i + 1);
                 return eos_err_set(EOS_EINVALID, field, "%s appears twice", products[i].sku);
             }

@@ -98,8 +98,9 @@ static int lines_json(const struct submit_job *job, struct jbuf *j)
         jbuf_i64(j, l->line_no);
         jbuf_raw(j, ",\"p\":");
         jbuf_i64(j, job->product_ids[i]);
+        /* The seller's spelling: the database found it whatever the case. */
         jbuf_raw(j, ",\"sku\":");
-        jbuf_str(j, l->sku);
+        jbuf_str(j, job->prices[i].sku);
         jbuf_raw(j, ",\"name\":");
         jbuf_str(j, job->names[i]);
         jbuf_raw(j, ",\"q\":");
@@ -240,7 +241,7 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
     out->line_count = d->line_count;
     for (size_t i = 0; i < d->line_count; i++) {
         out->lines[i].line_no = d->lines[i].line_no;
-        str_copy(out->lines[i].sku, sizeof(out->lines[i].sku), d->lines[i].sku);
+        str_copy(out->lines[i].sku, sizeof(out->lines[i].sku), job->prices[i].sku);
         out->lines[i].quantity = d->lines[i].quantity;
         out->lines[i].unit_price = job->priced[i].unit_price;
         out->lines[i].line_amount = job->priced[i].line_amount;

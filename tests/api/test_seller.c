@@ -12,6 +12,7 @@
  * straight from the database to check every change moves it by the right
  * amount.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -2623,6 +2624,18 @@ static void test_seller__upsert_products(void)
         CU_ASSERT_STRING_EQUAL(upsert(erp, bad, 2, NULL), "VALIDATION_FAILED");
         ASSERT_FIELD(erp, "product[2]/sku");
         CU_ASSERT_EQUAL(products_named(d), 0);
+        /* ... in another case, which the database takes for the same SKU. */
+        {
+            char lower[64];
+
+            snprintf(lower, sizeof(lower), "%s", d);
+            for (char *q = lower; *q; q++)
+                *q = (char)tolower((unsigned char)*q);
+            bad[1] = (struct product_def){lower, "Test product d", "OFFICE", true, "1"};
+            CU_ASSERT_STRING_EQUAL(upsert(erp, bad, 2, NULL), "VALIDATION_FAILED");
+            ASSERT_FIELD(erp, "product[2]/sku");
+            CU_ASSERT_EQUAL(products_named(d), 0);
+        }
     }
 
     /* At most 1000 items per call. */
@@ -2786,6 +2799,7 @@ DB_SQL(q_age_product,
        "SET p.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY, "
        "pu.published_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY, "
        "pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY WHERE p.sku = ?");
+DB_SQL(q_min_order_3, "UPDATE product SET min_order_qty = 3 WHERE sku = ?");
 DB_SQL(q_price_since_yesterday,
        "UPDATE price pr JOIN product p ON p.product_id = pr.product_id "
        "SET pr.valid_from = UTC_DATE() - INTERVAL 1 DAY, "
@@ -2795,7 +2809,7 @@ DB_SQL(q_price_from_today,
        "SET pr.valid_from = UTC_DATE(), pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY "
        "WHERE p.sku = ? AND pr.unit_price = 11.00");
 
-static void age_catalog_rows(struct db_sql *q, const char *sku)
+static void exec_for_sku(struct db_sql *q, const char *sku)
 {
     struct db_args a;
 
@@ -2832,8 +2846,32 @@ static void test_seller__catalog_prices_and_changes_since(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(item);
     ASSERT_STR(item->unitPrice, "12.00");
 
+    /* A minimum order quantity holds; a SKU in the buyer's own case is the
+     * seller's product, stored as the seller spells it. */
+    exec_for_sku(&q_min_order_3, a);
+    {
+        char lower[64];
+        struct line_in below[] = {{a, "2"}};
+        struct line_in enough[] = {{lower, "3"}};
+        struct eos__Order *o;
+        int64_t id;
+
+        snprintf(lower, sizeof(lower), "%s", a);
+        for (char *q = lower; *q; q++)
+            *q = (char)tolower((unsigned char)*q);
+        CU_ASSERT_EQUAL(new_order(b1, "least", -1, below, 1), 0);
+        CU_ASSERT_STRING_EQUAL(test_fault_field(b1), "line[1]/quantity");
+        id = new_order(b1, "least", -1, enough, 1);
+        CU_ASSERT_FATAL(id > 0);
+        o = get_order(b1, id);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        ASSERT_STR(o->line[0].sku, a);
+        CU_ASSERT_STRING_EQUAL(
+            update(erp, id, eos__OrderAction__CANCEL, 1, "cleanup", NULL, 0, NULL), "");
+    }
+
     /* Everything about it three days old; then published to BUY002. */
-    age_catalog_rows(&q_age_product, a);
+    exec_for_sku(&q_age_product, a);
     since = time(NULL) - 60;
     CU_ASSERT_FALSE(catalog_lists_since(b1, a, since));
     CU_ASSERT_STRING_EQUAL(
@@ -2847,9 +2885,9 @@ static void test_seller__catalog_prices_and_changes_since(void)
 
         CU_ASSERT_STRING_EQUAL(set_prices(erp, later, 1, &n), "");
     }
-    age_catalog_rows(&q_age_product, a);
-    age_catalog_rows(&q_price_since_yesterday, a);
-    age_catalog_rows(&q_price_from_today, a);
+    exec_for_sku(&q_age_product, a);
+    exec_for_sku(&q_price_since_yesterday, a);
+    exec_for_sku(&q_price_from_today, a);
     since = time(NULL) - 86400;
     CU_ASSERT_TRUE(catalog_lists_since(b1, a, since));
     item = catalog_item(b1, a);

@@ -131,6 +131,7 @@ static void prices_init(struct line_price prices[FIXTURE_LINES])
 {
     static const money_t unit[FIXTURE_LINES] = {M(19, 9900), M(3, 3333), M(5, 0)};
 
+    memset(prices, 0, FIXTURE_LINES * sizeof(prices[0]));
     for (size_t i = 0; i < FIXTURE_LINES; i++) {
         prices[i].found = true;
         prices[i].available = true;
@@ -1044,6 +1045,36 @@ static void test_order__price_uses_buyer_price(void)
     CU_ASSERT_EQUAL(out[1].line_amount, M(1, 1100));
 }
 
+/* A product with a minimum order quantity takes no line below it. */
+static void test_order__price_holds_the_minimum_order(void)
+{
+    static const struct {
+        qty_t qty, least;
+        bool taken;
+    } rows[] = {{Q(3, 0), Q(3, 0), true}, {Q(3, 0), Q(2, 500), true}, {Q(2, 999), Q(3, 0), false}};
+
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        struct fixture f;
+        struct line_price prices[FIXTURE_LINES];
+        struct priced_line out[FIXTURE_LINES];
+        money_t total = SENTINEL;
+        int rc;
+
+        fixture_init(&f);
+        prices_init(prices);
+        f.lines[0].quantity = rows[r].qty;
+        prices[0].has_min_order = true;
+        prices[0].min_order = rows[r].least;
+        eos_err_clear();
+        rc = order_price_lines(&f.d, prices, out, &total);
+        CHECK(rc == (rows[r].taken ? 0 : EOS_EINVALID), "row %zu: rc %d", r, rc);
+        if (!rows[r].taken)
+            CHECK(strcmp(eos_err_field(), "line[1]/quantity") == 0 &&
+                      strstr(eos_err_message(), "3 at the least") != NULL,
+                  "row %zu: %s: %s", r, eos_err_field(), eos_err_message());
+    }
+}
+
 /* A quantity counted in another unit than the product's is refused, not
  * read as the product's: 2 DZN of a product sold by EA is not 2 EA. The
  * codes for single items stand for one another. */
@@ -1330,6 +1361,7 @@ int main(void)
         {"test_order__price_worked_examples", test_order__price_worked_examples},
         {"test_order__price_uses_buyer_price", test_order__price_uses_buyer_price},
         {"test_order__price_holds_the_unit", test_order__price_holds_the_unit},
+        {"test_order__price_holds_the_minimum_order", test_order__price_holds_the_minimum_order},
         {"test_order__price_refusals", test_order__price_refusals},
         {"test_order__price_expected_equal_passes", test_order__price_expected_equal_passes},
         {"test_order__price_out_of_range", test_order__price_out_of_range},
