@@ -35,6 +35,9 @@ DB_SQL(q_lock_code,
 DB_SQL(q_lock_only,
        "SELECT " ACCOUNT_COLS_LOCKED "FROM customer_account a "
        "WHERE a.buyer_party_id = ? AND a.active LIMIT 2 FOR UPDATE");
+DB_SQL(q_lock_ids,
+       "SELECT " ACCOUNT_COLS_LOCKED "FROM customer_account a "
+       "WHERE a.seller_party_id = ? AND a.buyer_party_id = ? FOR UPDATE");
 DB_SQL(q_get,
        "SELECT " ACCOUNT_COLS "FROM customer_account a JOIN party s ON s.party_id = a.seller_party_id "
        "WHERE a.seller_party_id = ? AND a.buyer_party_id = ?");
@@ -95,7 +98,7 @@ int store_account_find(struct db_conn *db, int64_t buyer_id, const char *seller_
     return rows;
 }
 
-int store_account_get(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
+int store_account_get(struct db_conn *db, int64_t seller_id, int64_t buyer_id, bool lock,
                       struct account_row *out)
 {
     struct db_args a;
@@ -107,7 +110,7 @@ int store_account_get(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
     arg_i64(&a, seller_id);
     arg_i64(&a, buyer_id);
     bind_account(&c, out, &limit_null);
-    rc = db_query_one(db, &q_get, &a, &c);
+    rc = db_query_one(db, lock ? &q_lock_ids : &q_get, &a, &c);
     out->has_limit = !limit_null;
     return rc;
 }

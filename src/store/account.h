@@ -32,8 +32,9 @@ struct account_row {
 int store_account_find(struct db_conn *db, int64_t buyer_id, const char *seller_code, bool lock,
                        struct account_row *out, bool *ambiguous);
 
-/* Reads the account without locking. 1 found, 0 none, < 0 error. */
-int store_account_get(struct db_conn *db, int64_t seller_id, int64_t buyer_id,
+/* Reads the account, locking its row when lock is set. 1 found, 0 none,
+ * < 0 error. */
+int store_account_get(struct db_conn *db, int64_t seller_id, int64_t buyer_id, bool lock,
                       struct account_row *out);
 
 /* Adds the deltas to the account's exposure. */

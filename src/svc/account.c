@@ -154,7 +154,7 @@ static int find_account(struct svc_ctx *ctx, const char *buyer_code, const char 
         return rc;
     if (ctx->who->role != ROLE_BUYER && scope.buyer_id == 0)
         return eos_err_set(EOS_EINVALID, "buyerCode", "name the buyer's account");
-    rc = scope.seller_id ? store_account_get(ctx->db, scope.seller_id, scope.buyer_id, acct)
+    rc = scope.seller_id ? store_account_get(ctx->db, scope.seller_id, scope.buyer_id, false, acct)
                          : store_account_find(ctx->db, scope.buyer_id, "", false, acct,
                                               &ambiguous);
     if (rc < 0)

@@ -37,7 +37,7 @@ static int customer_id(struct svc_ctx *ctx, int64_t seller_id, const char *code,
     if (rc < 0)
         return rc;
     if (rc == 1 && strcmp(party.kind, "BUYER") == 0) {
-        rc = store_account_get(ctx->db, seller_id, party.party_id, &acct);
+        rc = store_account_get(ctx->db, seller_id, party.party_id, false, &acct);
         if (rc < 0)
             return rc;
         if (rc == 1) {

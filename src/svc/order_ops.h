@@ -31,8 +31,15 @@ int svc_lock_order(struct svc_ctx *ctx, int64_t order_id, bool has_expected, int
 int svc_lock_seller_order(struct svc_ctx *ctx, int64_t seller_id, int64_t order_id,
                           bool has_expected, int32_t expected, struct order_header *h);
 
+/* Moves the buyer's open-order exposure with the seller by delta. Growth is
+ * held to the credit limit as a new order's is (EOS_ECREDIT): an order taken
+ * back from rejection, or made larger by a change, is held back like one
+ * submitted past the limit, until the seller raises it. */
+int svc_exposure_add(struct svc_ctx *ctx, int64_t seller_id, int64_t buyer_id, money_t delta);
+
 /* Moves a locked order to `to`: version + 1, history (actor = the caller),
- * the seller's feed, and the buyer's exposure. h is updated. */
+ * the seller's feed, and the buyer's exposure (svc_exposure_add). h is
+ * updated. */
 int svc_move_order(struct svc_ctx *ctx, struct order_header *h, enum order_status to,
                    const char *reason);
 

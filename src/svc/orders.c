@@ -56,7 +56,7 @@ int svc_scope_buyer(struct svc_ctx *ctx, const char *buyer_code, struct party_sc
     /* A seller knows only its own customers: another seller's buyer is
      * answered as one that does not exist, so codes cannot be probed. */
     if (rc == 1 && strcmp(party.kind, "BUYER") == 0 && scope->seller_id &&
-        (rc = store_account_get(ctx->db, scope->seller_id, party.party_id, &acct)) < 0)
+        (rc = store_account_get(ctx->db, scope->seller_id, party.party_id, false, &acct)) < 0)
         return rc;
     if (rc == 0 || strcmp(party.kind, "BUYER") != 0)
         return eos_err_set(EOS_ENOTFOUND, "buyerCode", "no buyer %s", buyer_code);
@@ -449,6 +449,28 @@ int svc_lock_seller_order(struct svc_ctx *ctx, int64_t seller_id, int64_t order_
     return lock_in_scope(ctx, &scope, order_id, has_expected, expected, h);
 }
 
+int svc_exposure_add(struct svc_ctx *ctx, int64_t seller_id, int64_t buyer_id, money_t delta)
+{
+    struct account_row acct;
+    struct credit_position pos;
+    int rc;
+
+    if (delta > 0) {
+        /* The row lock, as SubmitOrder takes it: the check sees every
+         * other change to this exposure. */
+        rc = store_account_get(ctx->db, seller_id, buyer_id, true, &acct);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            return eos_err_set(EOS_EINTERNAL, NULL, "internal error");
+        pos = (struct credit_position){acct.has_limit, acct.credit_limit, acct.open_orders,
+                                       acct.receivable};
+        if ((rc = order_credit_check(&pos, delta)) < 0)
+            return rc;
+    }
+    return store_account_adjust(ctx->db, seller_id, buyer_id, delta, 0);
+}
+
 /* Moves a locked order to a new status, with history, feed and exposure. */
 int svc_move_order(struct svc_ctx *ctx, struct order_header *h, enum order_status to,
                    const char *reason)
@@ -467,7 +489,7 @@ int svc_move_order(struct svc_ctx *ctx, struct order_header *h, enum order_statu
                                       order_status_name(h->status), order_status_name(to),
                                       ctx->who->username, reason)) < 0 ||
         (rc = store_feed_touch(ctx->db, h->seller_id, FEED_ORDER, h->order_id)) < 0 ||
-        (rc = store_account_adjust(ctx->db, h->seller_id, h->buyer_id, after - before, 0)) < 0)
+        (rc = svc_exposure_add(ctx, h->seller_id, h->buyer_id, after - before)) < 0)
         return rc;
     h->status = to;
     h->version++;

@@ -40,7 +40,7 @@ static int buyer_of(struct svc_ctx *ctx, int64_t seller_id, const char *code, co
     if (rc < 0)
         return rc;
     if (rc == 1 && strcmp(party.kind, "BUYER") == 0) {
-        rc = store_account_get(ctx->db, seller_id, party.party_id, acct);
+        rc = store_account_get(ctx->db, seller_id, party.party_id, false, acct);
         if (rc != 0)
             return rc < 0 ? rc : 0;
     }
@@ -194,7 +194,7 @@ static int retotal(struct svc_ctx *ctx, struct order_view *v)
                            "the order has %s invoiced already: its total cannot fall below that",
                            money_format(a, sizeof(a), v->h.invoiced));
     if ((rc = store_order_set_total(ctx->db, v->h.order_id, total)) < 0 ||
-        (rc = store_account_adjust(ctx->db, v->h.seller_id, v->h.buyer_id, after - before, 0)) < 0)
+        (rc = svc_exposure_add(ctx, v->h.seller_id, v->h.buyer_id, after - before)) < 0)
         return rc;
     v->h.total = total;
     return 0;

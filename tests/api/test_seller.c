@@ -3023,6 +3023,61 @@ static void test_seller__set_credit_limit(void)
     CU_ASSERT_EQUAL(credit_limit("BUY002"), M("5000.00"));
 }
 
+/* An order taken back from rejection, or made larger by an approved change,
+ * is held to the credit limit as a new order is: the seller raises the
+ * limit if it means it. */
+static void test_seller__growth_past_the_credit_limit_is_held_back(void)
+{
+    static const struct line_in ten[] = {{"SKU-0004", "10"}}; /* 200.00 for BUY001 */
+    struct eos__LineChange ch;
+    struct eos__Order *o;
+    money_t open, receivable, before = credit_limit("BUY001");
+    char limit[MONEY_STR_MAX], restore[MONEY_STR_MAX];
+    int64_t first, second, cr;
+
+    reset_clients();
+    CU_ASSERT_FATAL(before >= 0);
+    money_format(restore, sizeof(restore), before);
+    exposure("BUY001", &open, &receivable);
+    money_format(limit, sizeof(limit), open + receivable + M("300.00"));
+    CU_ASSERT_STRING_EQUAL_FATAL(set_credit(erp, "BUY001", limit, NULL), "");
+
+    first = new_order(b1, "credit-a", -1, ten, 1);
+    CU_ASSERT(first > 0);
+    CU_ASSERT_STRING_EQUAL(update(erp, first, eos__OrderAction__REJECT, 1, "no", NULL, 0, NULL),
+                           "");
+    second = new_order(b1, "credit-b", -1, ten, 1);
+    CU_ASSERT(second > 0);
+    /* 200.00 open now: taking the first back would make it 400.00. */
+    CU_ASSERT_STRING_EQUAL(
+        update(erp, first, eos__OrderAction__UNREJECT, 2, "after all", NULL, 0, NULL),
+        "CREDIT_LIMIT_EXCEEDED");
+    o = get_order(erp, first);
+    CU_ASSERT_TRUE(o && o->status == eos__OrderStatus__REJECTED);
+    /* Nor may a change take the second to 400.00. */
+    memset(&ch, 0, sizeof(ch));
+    ch.lineNo = 1;
+    ch.newQuantity = "20";
+    cr = request_change(b1, second, &ch, 1, "more");
+    CU_ASSERT(cr > 0);
+    CU_ASSERT_STRING_EQUAL(decide(erp, cr, eos__Decision__APPROVE, NULL, NULL),
+                           "CREDIT_LIMIT_EXCEEDED");
+    o = get_order(erp, second);
+    CU_ASSERT_TRUE(o && o->version == 1 && strcmp(S(o->totalAmount), "200.00") == 0);
+    exposure("BUY001", &open, &receivable);
+    CU_ASSERT_EQUAL(open + receivable, M(limit) - M("100.00"));
+    /* With room, both go through. */
+    CU_ASSERT_STRING_EQUAL(set_credit(erp, "BUY001", restore, NULL), "");
+    CU_ASSERT_STRING_EQUAL(decide(erp, cr, eos__Decision__APPROVE, NULL, NULL), "");
+    CU_ASSERT_STRING_EQUAL(
+        update(erp, first, eos__OrderAction__UNREJECT, 2, "after all", NULL, 0, NULL), "");
+    CU_ASSERT_STRING_EQUAL(update(erp, first, eos__OrderAction__CANCEL, 3, NULL, NULL, 0, NULL),
+                           "");
+    CU_ASSERT_STRING_EQUAL(update(erp, second, eos__OrderAction__CANCEL, 2, NULL, NULL, 0, NULL),
+                           "");
+    soap_end(b1);
+}
+
 /* ------------------------------------------------------------ another seller */
 
 static void test_seller__another_seller_sees_nothing_of_acme(void)
@@ -3237,6 +3292,8 @@ int main(void)
          test_seller__catalog_prices_and_changes_since},
         {"test_seller__catalog_faults_name_the_item", test_seller__catalog_faults_name_the_item},
         {"test_seller__set_credit_limit", test_seller__set_credit_limit},
+        {"test_seller__growth_past_the_credit_limit_is_held_back",
+         test_seller__growth_past_the_credit_limit_is_held_back},
         {"test_seller__another_seller_sees_nothing_of_acme",
          test_seller__another_seller_sees_nothing_of_acme},
     };
