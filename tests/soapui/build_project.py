@@ -260,8 +260,12 @@ def build():
 
 
 def main():
+    args = sys.argv[1:]
+    if args not in ([], ["--check"]):
+        print(__doc__.strip() + "\n\nusage: build_project.py [--check]", file=sys.stderr)
+        return 0 if args in (["-h"], ["--help"]) else 2
     text = build()
-    if "--check" in sys.argv[1:]:
+    if "--check" in args:
         with open(OUTPUT, encoding="utf-8") as f:
             if f.read() != text:
                 print(f"{OUTPUT} is stale: run {sys.argv[0]}", file=sys.stderr)
