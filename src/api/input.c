@@ -71,10 +71,6 @@ int in_docno(char *dst, size_t size, const char *src, const char *field, bool re
 
     if (rc == 0 && (dst[0] == ' ' || dst[0] == '\t' || dst[0] == '\n' || dst[0] == '\r'))
         return eos_err_set(EOS_EINVALID, field, "must not start with a space");
-    /* The database pads with spaces when it compares: "R1" and "R1 " would
-     * be one number. */
-    if (rc == 0 && dst[0] != '\0' && dst[strlen(dst) - 1] == ' ')
-        return eos_err_set(EOS_EINVALID, field, "must not end with a space");
     /* One line: the schema's pattern (no line breaks) as gSOAP does not check it. */
     if (rc == 0 && strpbrk(dst, "\t\n\r"))
         return eos_err_set(EOS_EINVALID, field, "must not contain tabs or line breaks");

@@ -344,11 +344,6 @@ int order_draft_validate(const struct order_draft *d)
     error = check_text(d->buyer_order_no, sizeof(d->buyer_order_no), ORDER_NO_MAX, true, false, "buyerOrderNo");
     if (error)
         goto out;
-    /* Compared with the database's space padding, "PO-1 " is "PO-1". */
-    if (d->buyer_order_no[0] == ' ' || d->buyer_order_no[strlen(d->buyer_order_no) - 1] == ' ') {
-        error = eos_err_set(EOS_EINVALID, "buyerOrderNo", "must not start or end with a space");
-        goto out;
-    }
     error = check_code(d->seller_code, sizeof(d->seller_code), CODE_MAX, false, "._-", "sellerCode");
     if (error)
         goto out;
@@ -454,10 +449,11 @@ static void put_str(struct hasher *h, const char *s, size_t size)
     put_bytes(h, s, len);
 }
 
-static void put_line(struct hasher *h, const struct order_draft_line *l)
+/* sku: the line's SKU as the hash spells it (see put_draft). */
+static void put_line(struct hasher *h, const struct order_draft_line *l, const char *sku)
 {
     put_i64(h, l->line_no);
-    put_str(h, l->sku, sizeof(l->sku));
+    put_str(h, sku, sizeof(l->sku));
     put_i64(h, l->quantity);
     put_flag(h, l->has_expected_price);
     if (l->has_expected_price)
@@ -465,9 +461,10 @@ static void put_line(struct hasher *h, const struct order_draft_line *l)
     put_str(h, l->delivery_date, sizeof(l->delivery_date));
 }
 
-/* seller and currency NULL: version 1, the seller code as sent. */
+/* seller and currency NULL: version 1, the seller code and SKUs as sent.
+ * Version 2 spells a SKU as the seller does when prices found it. */
 static void put_draft(struct hasher *h, const struct order_draft *d, const char *seller,
-                      const char *currency)
+                      const char *currency, const struct line_price *prices)
 {
     size_t lines = d->lines ? d->line_count : 0;
 
@@ -487,7 +484,8 @@ static void put_draft(struct hasher *h, const struct order_draft *d, const char 
     put_str(h, d->note, sizeof(d->note));
     put_u64(h, (uint64_t)lines);
     for (size_t i = 0; i < lines; i++)
-        put_line(h, &d->lines[i]);
+        put_line(h, &d->lines[i],
+                 seller && prices && prices[i].found ? prices[i].sku : d->lines[i].sku);
 }
 
 /*
@@ -496,7 +494,7 @@ static void put_draft(struct hasher *h, const struct order_draft *d, const char 
  * which a caller cannot tell from a real digest.
  */
 static int hash_draft(const struct order_draft *d, const char *seller, const char *currency,
-                      unsigned char out[32])
+                      const struct line_price *prices, unsigned char out[32])
 {
     struct hasher h = {NULL, false};
     unsigned int len = 0;
@@ -504,7 +502,7 @@ static int hash_draft(const struct order_draft *d, const char *seller, const cha
     if (d) {
         h.md = EVP_MD_CTX_new();
         h.ok = h.md && EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) == 1;
-        put_draft(&h, d, seller, currency);
+        put_draft(&h, d, seller, currency, prices);
         h.ok = h.ok && EVP_DigestFinal_ex(h.md, out, &len) == 1 && len == 32;
     }
     EVP_MD_CTX_free(h.md);
@@ -517,19 +515,20 @@ static int hash_draft(const struct order_draft *d, const char *seller, const cha
 
 int order_draft_hash_v1(const struct order_draft *d, unsigned char out[32])
 {
-    return hash_draft(d, NULL, NULL, out);
+    return hash_draft(d, NULL, NULL, NULL, out);
 }
 
 int order_draft_hash(const struct order_draft *d, const char *seller_code,
-                     const char *account_currency, unsigned char out[32])
+                     const char *account_currency, const struct line_price *prices,
+                     unsigned char out[32])
 {
     const char *currency = "";
 
     if (!seller_code || !account_currency)
-        return hash_draft(NULL, NULL, NULL, out);
+        return hash_draft(NULL, NULL, NULL, NULL, out);
     if (d && d->currency[0] != '\0' && strcmp(d->currency, account_currency) != 0)
         currency = d->currency;
-    return hash_draft(d, seller_code, currency, out);
+    return hash_draft(d, seller_code, currency, prices, out);
 }
 
 /* ------------------------------------------------------------ pricing */

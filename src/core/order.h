@@ -130,14 +130,19 @@ struct order_draft {
  * (e.g. "line[3]/lineNo", "buyerOrderNo") or EOS_ELIMIT for too many lines. */
 int order_draft_validate(const struct order_draft *d);
 
+struct line_price;
+
 /* SHA-256 over the draft's content in a canonical form (line order as sent,
  * every field that changes the order; validate_only excluded), with the
- * seller code the draft resolved to (the account's) and the draft's
- * currency when it is not the account's. Two drafts with the same hash are
- * the same order, however they named the seller. Fails (EOS_EINTERNAL) only
- * when OpenSSL does, or a code is NULL; out is then zeroed. */
+ * seller code the draft resolved to (the account's), the draft's currency
+ * when it is not the account's, and each SKU as the seller spells it where
+ * prices (the draft's lines' prices, or NULL) found it. Two drafts with the
+ * same hash are the same order, however they spelled the seller and its
+ * SKUs. Fails (EOS_EINTERNAL) only when OpenSSL does, or a code is NULL; out
+ * is then zeroed. */
 int order_draft_hash(const struct order_draft *d, const char *seller_code,
-                     const char *account_currency, unsigned char out[32]);
+                     const char *account_currency, const struct line_price *prices,
+                     unsigned char out[32]);
 
 /* The first form (version 1), with the seller code as sent: stored for
  * orders submitted before version 2, and still matched for their replays. */

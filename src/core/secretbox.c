@@ -37,7 +37,9 @@ int secret_key_load(struct secret_key *key, const char *path)
         return eos_err_set(EOS_EINVALID, "EOS_SECRET_KEY_FILE", "cannot open the key file");
     n = fread(buf, 1, sizeof(buf), f);
     fclose(f);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+    /* A line ending is dropped from hex only: a raw key's last byte may be
+     * 0x0a or 0x0d (2 keys in 256). */
+    while (n > SECRETBOX_KEY_LEN && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
         n--;
     if (n == SECRETBOX_KEY_LEN) {
         memcpy(key->bytes, buf, SECRETBOX_KEY_LEN);

@@ -6,13 +6,22 @@
  * statement in it succeeded; a migration that fails half-way must be mended by
  * hand (the log says which statement failed), which is why migrations are
  * small and create new objects rather than rewrite old ones.
+ *
+ * Hubs that start together (a cluster, each with `eosctl migrate` before
+ * it) would run the same migration at once, and the second would fail on
+ * what the first created. One process at a time holds a lease, a row in
+ * schema_migration_lock claimed by its primary key; the others wait for it.
+ * GET_LOCK would be simpler, but Galera refuses it; a row replicates. A
+ * lease older than LEASE_STALE seconds is taken over: its holder died.
  */
 #include "store/migrate.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "base/log.h"
@@ -25,6 +34,13 @@
 
 DB_SQL(q_applied, "SELECT COUNT(*) FROM schema_migration WHERE version = ?");
 DB_SQL(q_record, "INSERT INTO schema_migration (version, name) VALUES (?, ?)");
+
+#define LEASE_STALE 300
+DB_SQL(q_lease_take, "INSERT INTO schema_migration_lock (id, holder, since) "
+                     "VALUES (1, ?, UTC_TIMESTAMP(6))");
+DB_SQL(q_lease_steal, "UPDATE schema_migration_lock SET holder = ?, since = UTC_TIMESTAMP(6) "
+                      "WHERE id = 1 AND since < UTC_TIMESTAMP(6) - INTERVAL 300 SECOND");
+DB_SQL(q_lease_give, "DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
 
 static bool name_ok(const char *name)
 {
@@ -97,8 +113,58 @@ static int list_migrations(const char *dir, char **names, int *count)
     }
     closedir(d);
     qsort(names, (size_t)n, sizeof(names[0]), cmp_names);
+    /* A version is recorded by its number: a second file with it would
+     * count as applied and never run. */
+    for (int i = 1; i < n; i++) {
+        if (migration_version(names[i]) == migration_version(names[i - 1])) {
+            int rc = eos_err_set(EOS_EINVALID, "schema", "%s and %s have the same version",
+                                 names[i - 1], names[i]);
+
+            for (int k = 0; k < n; k++)
+                free(names[k]);
+            return rc;
+        }
+    }
     *count = n;
     return 0;
+}
+
+/* Waits until this process holds the migration lease (see the top). */
+static int lease_take(struct db_conn *db, const char *holder)
+{
+    struct db_args a;
+    unsigned long long stolen = 0;
+    int rc;
+
+    for (int round = 0;; round++) {
+        db_args_init(&a);
+        arg_str(&a, holder);
+        rc = db_exec(db, &q_lease_take, &a, NULL);
+        if (rc != EOS_EDUPKEY)
+            return rc;
+        db_args_init(&a);
+        arg_str(&a, holder);
+        if ((rc = db_exec(db, &q_lease_steal, &a, &stolen)) < 0)
+            return rc;
+        if (stolen > 0) {
+            log_warn("migrate: took over a lease older than %d s: its holder is gone",
+                     LEASE_STALE);
+            return 0;
+        }
+        if (round == 0)
+            log_info("migrate: another process is migrating this database; waiting for it");
+        usleep(200 * 1000);
+    }
+}
+
+static void lease_give(struct db_conn *db, const char *holder)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_str(&a, holder);
+    if (db_exec(db, &q_lease_give, &a, NULL) < 0)
+        log_warn("migrate: cannot give the lease back; it lapses in %d s", LEASE_STALE);
 }
 
 static int apply_one(struct db_conn *db, const char *dir, const char *file, bool *applied)
@@ -149,7 +215,9 @@ int store_migrate(const struct db_config *cfg, const char *schema_dir, int *appl
 {
     struct db_conn *db = NULL;
     char *names[MAX_MIGRATIONS];
-    char sql[256];
+    static atomic_uint calls; /* two calls of one process are two holders */
+    char sql[256], holder[200], host[100] = "";
+    bool leased = false;
     int count = 0, applied = 0;
     int rc;
 
@@ -175,8 +243,19 @@ int store_migrate(const struct db_config *cfg, const char *schema_dir, int *appl
                           " name VARCHAR(200) NOT NULL,"
                           " applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
                           ") ENGINE=InnoDB");
-    if (rc < 0)
+    if (rc < 0 ||
+        (rc = db_exec_text(db, "CREATE TABLE IF NOT EXISTS schema_migration_lock ("
+                               " id TINYINT NOT NULL PRIMARY KEY,"
+                               " holder VARCHAR(200) NOT NULL,"
+                               " since DATETIME(6) NOT NULL"
+                               ") ENGINE=InnoDB")) < 0)
         goto out;
+    (void)gethostname(host, sizeof(host) - 1);
+    snprintf(holder, sizeof(holder), "%s:%ld:%u", host, (long)getpid(),
+             atomic_fetch_add(&calls, 1));
+    if ((rc = lease_take(db, holder)) < 0)
+        goto out;
+    leased = true;
     for (int i = 0; i < count; i++) {
         bool done = false;
 
@@ -188,6 +267,8 @@ int store_migrate(const struct db_config *cfg, const char *schema_dir, int *appl
     if (applied_out)
         *applied_out = applied;
 out:
+    if (leased)
+        lease_give(db, holder);
     for (int i = 0; i < count; i++)
         free(names[i]);
     db_close(db);

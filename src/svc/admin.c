@@ -3,6 +3,7 @@
  */
 #include "svc/admin.h"
 
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <string.h>
 
@@ -47,19 +48,50 @@ static int party_add_tx(struct svc_ctx *ctx, void *arg)
     return store_account_upsert(ctx->db, seller.party_id, id, p->credit_limit);
 }
 
+/* Whether s is made of the characters the SOAP API takes in a code
+ * (letters, digits and ._-), as its callers will have to send it. */
+static bool code_chars(const char *s)
+{
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+            return false;
+    return true;
+}
+
+/* Three capital letters: the database's check ignores case, and an account
+ * kept in "eur" would refuse every document in EUR. */
+static bool currency_code(const char *s)
+{
+    return strlen(s) == 3 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
+           isupper((unsigned char)s[2]) && isascii((unsigned char)s[0]) &&
+           isascii((unsigned char)s[1]) && isascii((unsigned char)s[2]);
+}
+
 int svc_party_add(struct svc_ctx *ctx, const struct party_spec *p, bool upsert)
 {
     struct party_job job = {p, upsert};
+    bool buyer = strcmp(p->kind, "BUYER") == 0, seller = strcmp(p->kind, "SELLER") == 0;
 
-    if (str_empty(p->code) || strlen(p->code) > 32)
-        return eos_err_set(EOS_EINVALID, "code", "a party code is 1 to 32 characters");
-    if (str_empty(p->name))
-        return eos_err_set(EOS_EINVALID, "name", "a party needs a name");
-    if (strcmp(p->kind, "SELLER") != 0 && strcmp(p->kind, "BUYER") != 0 &&
-        strcmp(p->kind, "OPERATOR") != 0)
+    if (str_empty(p->code) || strlen(p->code) > 32 || !code_chars(p->code))
+        return eos_err_set(EOS_EINVALID, "code",
+                           "a party code is 1 to 32 letters, digits and ._- characters");
+    if (str_empty(p->name) || strspn(p->name, " ") == strlen(p->name) ||
+        utf8_chars(p->name) > 200 || !utf8_valid_text(p->name, strlen(p->name)) ||
+        strpbrk(p->name, "\t\r\n"))
+        return eos_err_set(EOS_EINVALID, "name", "a party's name is 1 to 200 characters, one line");
+    if (!seller && !buyer && strcmp(p->kind, "OPERATOR") != 0)
         return eos_err_set(EOS_EINVALID, "kind", "kind is SELLER, BUYER or OPERATOR");
-    if (strcmp(p->kind, "SELLER") == 0 && (str_empty(p->currency) || strlen(p->currency) != 3))
-        return eos_err_set(EOS_EINVALID, "currency", "a seller needs an ISO 4217 currency");
+    if (seller && (str_empty(p->currency) || !currency_code(p->currency)))
+        return eos_err_set(EOS_EINVALID, "currency",
+                           "a seller needs an ISO 4217 currency (three capital letters)");
+    if (!seller && !str_empty(p->currency))
+        return eos_err_set(EOS_EINVALID, "currency", "only a seller keeps a currency");
+    /* A buyer trades through an account with its seller: without one it
+     * could never order, and no later call could give it one. */
+    if (buyer && str_empty(p->seller_code))
+        return eos_err_set(EOS_EINVALID, "seller", "a buyer needs the seller it buys from");
+    if (!buyer && !str_empty(p->seller_code))
+        return eos_err_set(EOS_EINVALID, "seller", "only a buyer has a seller");
     return svc_run_tx(ctx, party_add_tx, &job);
 }
 
@@ -88,6 +120,11 @@ static int user_add_tx(struct svc_ctx *ctx, void *arg)
         return eos_err_set(EOS_EINVALID, "role", "a BUYER user belongs to a buyer party");
     if (strcmp(u->role, "SELLER") == 0 && strcmp(party.kind, "SELLER") != 0)
         return eos_err_set(EOS_EINVALID, "role", "a SELLER user belongs to a seller party");
+    /* An operator works at a seller's desk or the operator's own; a buyer
+     * party's admin would act for a buyer with an operator's reach. */
+    if (strcmp(u->role, "ADMIN") == 0 && strcmp(party.kind, "BUYER") == 0)
+        return eos_err_set(EOS_EINVALID, "role",
+                           "an ADMIN user belongs to a seller or operator party");
     rc = store_user_by_name(ctx->db, u->username, &existing);
     if (rc < 0)
         return rc;
@@ -110,8 +147,12 @@ int svc_user_add(struct svc_ctx *ctx, const struct user_spec *u, const struct se
     size_t len;
     int rc;
 
-    if (str_empty(u->username) || strlen(u->username) > 64)
-        return eos_err_set(EOS_EINVALID, "username", "a user name is 1 to 64 characters");
+    /* Printable and without blanks or ':': HTTP Basic splits at the first
+     * ':', and the request log prints the name in one field. */
+    if (str_empty(u->username) || strlen(u->username) > 64 ||
+        !utf8_valid_text(u->username, strlen(u->username)) || strpbrk(u->username, " \t\r\n:"))
+        return eos_err_set(EOS_EINVALID, "username",
+                           "a user name is 1 to 64 characters, without blanks or ':'");
     if (role_parse(u->role) < 0)
         return eos_err_set(EOS_EINVALID, "role", "role is BUYER, SELLER or ADMIN");
     if (str_empty(u->password) || strlen(u->password) < 8)

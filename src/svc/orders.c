@@ -206,9 +206,6 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
     if (rc == 0)
         return eos_err_set(EOS_ENOTFOUND, "sellerCode", "no account with seller %s",
                            str_empty(d->seller_code) ? "(none)" : d->seller_code);
-    /* The same order whether the buyer named its seller or not. */
-    if ((rc = order_draft_hash(d, acct.seller_code, acct.currency, job->hash)) < 0)
-        return rc;
     /* A number already used answers its first order (or a conflict) whatever
      * the checks below would say now. It is looked up only when it matters:
      * when a check fails, for a validation, and when the insert finds the
@@ -220,6 +217,10 @@ static int submit_tx(struct svc_ctx *ctx, void *arg)
     if (rc == 0)
         rc = store_line_prices(ctx->db, acct.seller_id, who->party_id, job->skus_json,
                                d->line_count, job->prices, job->product_ids, job->names);
+    /* The same order whether the buyer named its seller or not, and in
+     * whatever case it spelled the seller's SKUs (prices found them). */
+    if ((dup = order_draft_hash(d, acct.seller_code, acct.currency, job->prices, job->hash)) < 0)
+        return dup;
     if (rc == 0)
         rc = order_price_lines(d, job->prices, job->priced, &total);
     if (rc == 0) {

@@ -16,9 +16,12 @@
  * 1 failure, 2 bad usage.
  */
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "base/log.h"
@@ -86,13 +89,50 @@ static int with_db(int (*fn)(struct svc_ctx *, void *), void *arg, const char *w
     return report(rc, what);
 }
 
-/* Reads one line (the password) from stdin, without its newline. */
+/* A password line with room past the longest password taken (256 bytes),
+ * so that a longer one is refused, not cut. */
+#define PASSWORD_LINE_MAX 1100
+
+/* Reads one line from stdin; from a terminal, after a prompt on stderr and
+ * with echo off, so that the password is not shown. */
+static bool read_line(char *buf, size_t size, const char *prompt)
+{
+    struct termios saved, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    bool ok;
+
+    if (tty) {
+        fputs(prompt, stderr);
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    ok = fgets(buf, (int)size, stdin) != NULL;
+    if (tty) {
+        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        fputc('\n', stderr);
+    }
+    return ok;
+}
+
+/* Reads one line (the password) from stdin, without its newline; typed at
+ * a terminal, twice, and the two must match. */
 static int read_password(char *buf, size_t size)
 {
+    char again[PASSWORD_LINE_MAX];
     size_t len;
 
-    if (!fgets(buf, (int)size, stdin))
+    if (!read_line(buf, size, "password: "))
         return -1;
+    if (isatty(STDIN_FILENO)) {
+        bool same = read_line(again, sizeof(again), "again: ") && strcmp(buf, again) == 0;
+
+        OPENSSL_cleanse(again, sizeof(again));
+        if (!same) {
+            fprintf(stderr, "eosctl: the two passwords differ\n");
+            return -1;
+        }
+    }
     len = strlen(buf);
     if (len > 0 && buf[len - 1] == '\n')
         buf[--len] = '\0';
@@ -200,7 +240,7 @@ static int cmd_user_add(int argc, char **argv)
     const char *usage = "user add USERNAME --role BUYER|SELLER|ADMIN --party CODE "
                         "[--authority PERCENT]   (password on stdin)";
     struct user_add_args u = {0};
-    char password[1100];
+    char password[PASSWORD_LINE_MAX];
     money_t pct = 0;
     int opt, rc;
 
@@ -388,7 +428,9 @@ static int export_fn(struct svc_ctx *ctx, void *arg)
     str_copy(operator.username, sizeof(operator.username), "eosctl");
     ctx->who = &operator;
     rc = svc_order_document(ctx, ex->order_id, ex->kind, &xml, &len);
-    if (rc == 0 && fwrite(xml, 1, len, stdout) != len)
+    /* Flushed here: a full disk or a closed stdout is a failure, not an
+     * empty file and exit 0. */
+    if (rc == 0 && (fwrite(xml, 1, len, stdout) != len || fflush(stdout) != 0 || ferror(stdout)))
         rc = eos_err_set(EOS_EINTERNAL, NULL, "cannot write the document");
     free(xml);
     ctx->who = NULL;

@@ -2861,11 +2861,16 @@ static void test_seller__catalog_prices_and_changes_since(void)
             *q = (char)tolower((unsigned char)*q);
         CU_ASSERT_EQUAL(new_order(b1, "least", -1, below, 1), 0);
         CU_ASSERT_STRING_EQUAL(test_fault_field(b1), "line[1]/quantity");
-        id = new_order(b1, "least", -1, enough, 1);
+        struct line_in seller_case[] = {{a, "3"}};
+        const char *no = uniq(b1, "least");
+
+        id = submit(b1, no, -1, enough, 1);
         CU_ASSERT_FATAL(id > 0);
         o = get_order(b1, id);
         CU_ASSERT_PTR_NOT_NULL_FATAL(o);
         ASSERT_STR(o->line[0].sku, a);
+        /* Sent again in the seller's case, it is the same order. */
+        CU_ASSERT_EQUAL(submit(b1, no, -1, seller_case, 1), id);
         CU_ASSERT_STRING_EQUAL(
             update(erp, id, eos__OrderAction__CANCEL, 1, "cleanup", NULL, 0, NULL), "");
     }

@@ -83,7 +83,19 @@ same "the account and its credit limit" "2500.5000" \
             a.seller_party_id JOIN party b ON b.party_id = a.buyer_party_id
             WHERE s.code = '$seller' AND b.code = '$buyer'")"
 
-expect 1 "a duplicate party code" "$EOSCTL" party add --code "$buyer" --name Again --kind BUYER
+expect 1 "a duplicate party code" "$EOSCTL" party add --code "$buyer" --name Again --kind BUYER \
+    --seller "$seller"
+has "exists" "a duplicate party code says so"
+expect 1 "a buyer without a seller" "$EOSCTL" party add --code "CLI-N$run" --name N --kind BUYER
+has "seller" "a buyer without a seller is told to name one"
+expect 1 "a currency in lower case" "$EOSCTL" party add --code "CLI-L$run" --name L \
+    --kind SELLER --currency eur
+expect 1 "a code the API would refuse" "$EOSCTL" party add --code "CLI B$run" --name B \
+    --kind SELLER --currency EUR
+expect 1 "a name of blanks" "$EOSCTL" party add --code "CLI-W$run" --name "   " \
+    --kind SELLER --currency EUR
+same "the refused parties are not stored" "0" "$(sql "SELECT COUNT(*) FROM party
+    WHERE code IN ('CLI-N$run', 'CLI-L$run', 'CLI B$run', 'CLI-W$run')")"
 same "the duplicate stored nothing" "1" "$(sql "SELECT COUNT(*) FROM party WHERE code = '$buyer'")"
 expect 1 "an account with an unknown seller" "$EOSCTL" party add --code "CLI-X$run" --name X \
     --kind BUYER --seller "NO-SUCH-$run"
@@ -105,8 +117,13 @@ expect 2 "an empty password" bash -c "printf '\n' | '$EOSCTL' user add 'cli-empt
     --role BUYER --party '$buyer'"
 expect 2 "an authority over 100" bash -c "printf 'x\n' | '$EOSCTL' user add 'cli-auth-$run' \
     --role SELLER --party '$seller' --authority 101"
+expect 1 "a user name with a colon" bash -c "printf 'a long pass phrase\n' | '$EOSCTL' user add \
+    'cli:colon-$run' --role BUYER --party '$buyer'"
+expect 1 "an ADMIN of a buyer party" bash -c "printf 'a long pass phrase\n' | '$EOSCTL' user add \
+    'cli-adm-$run' --role ADMIN --party '$buyer'"
 same "refused users are not stored" "0" \
-    "$(sql "SELECT COUNT(*) FROM app_user WHERE username IN ('cli-empty-$run', 'cli-auth-$run')")"
+    "$(sql "SELECT COUNT(*) FROM app_user WHERE username IN ('cli-empty-$run', 'cli-auth-$run',
+                                                     'cli:colon-$run', 'cli-adm-$run')")"
 
 echo "test_eosctl: $checks checks, $failures failed"
 ((failures == 0))

@@ -7,6 +7,7 @@
  * the start, so it neither needs nor disturbs the other suites' data.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,7 @@ DB_SQL(q_tables, "SELECT COUNT(*) FROM information_schema.tables WHERE table_sch
 DB_SQL(q_migrations, "SELECT COUNT(*) FROM schema_migration");
 DB_SQL(q_parties, "SELECT COUNT(*) FROM party");
 DB_SQL(q_users, "SELECT COUNT(*) FROM app_user");
+DB_SQL(q_leases, "SELECT COUNT(*) FROM schema_migration_lock");
 DB_SQL(q_products, "SELECT COUNT(*) FROM product");
 DB_SQL(q_publications, "SELECT COUNT(*) FROM publication");
 DB_SQL(q_prices, "SELECT COUNT(*) FROM price");
@@ -248,6 +250,109 @@ static void test_migrate__006_marks_orders_that_have_change_requests(void)
     db_close(db);
 }
 
+/* A payment of BUY001 with ACME numbered P-a, confirmed by the buyer as
+ * "P-A", as the code before migration 007 stored it (it matched whatever the
+ * case). */
+static const char *const confirmation_before_007[] = {
+    "INSERT INTO payment (seller_party_id, buyer_party_id, payment_no, payment_date, amount, "
+    "kind, content_hash, created_by, created_at) SELECT s.party_id, b.party_id, 'P-a', "
+    "'2026-01-02', 10, 'ADVANCE', UNHEX(SHA2('P-a', 256)), u.user_id, UTC_TIMESTAMP(6) "
+    "FROM party s, party b, app_user u "
+    "WHERE s.code = 'ACME' AND b.code = 'BUY001' AND u.username = 'acme-erp'",
+    "INSERT INTO document_confirmation (seller_party_id, buyer_party_id, doc_type, doc_no, "
+    "confirmed, changed_at, changed_by) SELECT s.party_id, b.party_id, 'PAYMENT', 'P-A', TRUE, "
+    "UTC_TIMESTAMP(6), 'buyer1' FROM party s, party b WHERE s.code = 'ACME' AND b.code = 'BUY001'",
+};
+DB_SQL(q_confirmed_p_a, "SELECT COUNT(*) FROM document_confirmation c JOIN payment p "
+                        "ON p.seller_party_id = c.seller_party_id AND p.payment_no = c.doc_no "
+                        "WHERE c.doc_type = 'PAYMENT' AND c.confirmed AND p.payment_no = 'P-a'");
+
+/* Numbers become exact in 007: a confirmation stored in the buyer's own
+ * spelling takes its document's, and stays matched to it. */
+static void test_migrate__007_keeps_confirmations_typed_in_another_case(void)
+{
+    struct db_conn *db = NULL;
+    char dir[] = "/tmp/eos-migrate-XXXXXX";
+
+    CU_ASSERT_EQUAL_FATAL(store_drop_database(&cfg), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    CU_ASSERT_EQUAL_FATAL(link_migrations(dir, "007"), 0);
+    CU_ASSERT_EQUAL_FATAL(store_migrate(&cfg, dir, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    load_demo(db);
+    for (size_t i = 0; i < sizeof(confirmation_before_007) / sizeof(confirmation_before_007[0]);
+         i++)
+        CU_ASSERT_EQUAL(db_exec_text(db, confirmation_before_007[i]), 0);
+    db_close(db);
+    db = NULL;
+    CU_ASSERT_EQUAL(link_migrations(dir, NULL), 0);
+    CU_ASSERT_EQUAL(store_migrate(&cfg, dir, NULL), 0);
+    unlink_migrations(dir);
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    CU_ASSERT_EQUAL(count_of(db, &q_confirmed_p_a), 1);
+    db_close(db);
+}
+
+/* Hubs starting together each migrate: on an empty database they take
+ * turns, and every one of them succeeds. */
+enum { MIGRATORS = 4 };
+
+static void *migrator(void *arg)
+{
+    int *rc = arg;
+
+    *rc = store_migrate(&cfg, schema_dir, NULL);
+    return NULL;
+}
+
+static void test_migrate__at_once_from_several_processes(void)
+{
+    pthread_t threads[MIGRATORS];
+    int rcs[MIGRATORS];
+    struct db_conn *db = NULL;
+    int64_t recorded;
+
+    CU_ASSERT_EQUAL_FATAL(store_drop_database(&cfg), 0);
+    for (int i = 0; i < MIGRATORS; i++) {
+        rcs[i] = -1;
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&threads[i], NULL, migrator, &rcs[i]), 0);
+    }
+    for (int i = 0; i < MIGRATORS; i++) {
+        pthread_join(threads[i], NULL);
+        CU_ASSERT_EQUAL(rcs[i], 0);
+    }
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    recorded = count_of(db, &q_migrations);
+    CU_ASSERT_TRUE(recorded >= 8);
+    CU_ASSERT_EQUAL(count_of(db, &q_leases), 0);
+    db_close(db);
+}
+
+/* Two files of one version: the second would count as applied and never
+ * run, so nothing is applied. */
+static void test_migrate__two_files_of_one_version_are_refused(void)
+{
+    char dir[] = "/tmp/eos-migrate-XXXXXX";
+    char path[sizeof(dir) + 32];
+    FILE *f;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/001_a.sql", dir);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("CREATE TABLE a (id INT PRIMARY KEY);\n", f);
+    fclose(f);
+    snprintf(path, sizeof(path), "%s/001_b.sql", dir);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("CREATE TABLE b (id INT PRIMARY KEY);\n", f);
+    fclose(f);
+    eos_err_clear();
+    CU_ASSERT_EQUAL(store_migrate(&cfg, dir, NULL), EOS_EINVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(eos_err_message(), "same version"));
+    unlink_migrations(dir);
+}
+
 int main(void)
 {
     static const struct test_case tests[] = {
@@ -256,6 +361,12 @@ int main(void)
         {"test_migrate__demo_twice_gives_the_same_data",
          test_migrate__demo_twice_gives_the_same_data},
         {"test_migrate__references_are_foreign_keys", test_migrate__references_are_foreign_keys},
+        {"test_migrate__007_keeps_confirmations_typed_in_another_case",
+         test_migrate__007_keeps_confirmations_typed_in_another_case},
+        {"test_migrate__at_once_from_several_processes",
+         test_migrate__at_once_from_several_processes},
+        {"test_migrate__two_files_of_one_version_are_refused",
+         test_migrate__two_files_of_one_version_are_refused},
         {"test_migrate__006_marks_orders_that_have_change_requests",
          test_migrate__006_marks_orders_that_have_change_requests},
     };

@@ -156,7 +156,7 @@ static void hash_v2_hex(const struct order_draft *d, const char *seller, const c
 {
     unsigned char digest[32];
 
-    CU_ASSERT_EQUAL(order_draft_hash(d, seller, currency, digest), 0);
+    CU_ASSERT_EQUAL(order_draft_hash(d, seller, currency, NULL, digest), 0);
     hex_encode(hex, digest, sizeof(digest));
 }
 
@@ -758,6 +758,24 @@ static void test_order__hash_v2_follows_the_account(void)
     str_copy(f.d.currency, sizeof(f.d.currency), "");
     hash_v2_hex(&f.d, "ACMF", "CNY", h);
     CU_ASSERT_STRING_NOT_EQUAL(h, base);
+
+    /* A SKU in the buyer's own case, found by the prices as the seller's. */
+    {
+        struct line_price prices[FIXTURE_LINES];
+        unsigned char digest[32];
+
+        prices_init(prices);
+        for (size_t i = 0; i < FIXTURE_LINES; i++)
+            str_copy(prices[i].sku, sizeof(prices[i].sku), f.lines[i].sku);
+        str_copy(f.lines[0].sku, sizeof(f.lines[0].sku), "sku-a");
+        CU_ASSERT_EQUAL(order_draft_hash(&f.d, "ACME", "CNY", prices, digest), 0);
+        hex_encode(h, digest, sizeof(digest));
+        CU_ASSERT_STRING_EQUAL(h, base);
+        prices[0].found = false; /* not found: as sent, another order */
+        CU_ASSERT_EQUAL(order_draft_hash(&f.d, "ACME", "CNY", prices, digest), 0);
+        hex_encode(h, digest, sizeof(digest));
+        CU_ASSERT_STRING_NOT_EQUAL(h, base);
+    }
 }
 
 /* Only the content counts: bytes left after a string's NUL, the pointer to
