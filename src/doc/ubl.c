@@ -214,17 +214,49 @@ static xmlNodePtr code_ident(xmlNodePtr party)
     for (xmlNodePtr c = party ? party->children : NULL; c; c = c->next) {
         xmlNodePtr id;
         xmlChar *scheme;
+        bool schemed;
 
         if (!is_el(c, "cac:PartyIdentification"))
             continue;
         any = any ? any : c;
         id = first(c, "cbc:ID");
         scheme = id ? xmlGetNoNsProp(id, (const xmlChar *)"schemeID") : NULL;
+        schemed = scheme != NULL;
         xmlFree(scheme);
-        if (id && !scheme)
+        if (id && !schemed)
             return c;
     }
     return any;
+}
+
+/* One code of the buyer's into info, if it fits and is new. */
+static void buyer_code_add(struct ubl_order_info *info, xmlNodePtr id)
+{
+    char code[CODE_MAX + 1];
+
+    if (!id || info->buyer_code_count == UBL_BUYER_CODES_MAX ||
+        text_of(code, sizeof(code), CODE_MAX, id, "", true, false) < 0) {
+        eos_err_clear(); /* a GLN URI too long for a code is no code of ours */
+        return;
+    }
+    for (size_t i = 0; i < info->buyer_code_count; i++)
+        if (strcmp(info->buyer_codes[i], code) == 0)
+            return;
+    str_copy(info->buyer_codes[info->buyer_code_count++], CODE_MAX + 1, code);
+}
+
+/* Every code the document gives the buyer: a buyer whose seller's ERP
+ * numbers its customers its own way may carry the hub's code in any of
+ * them. */
+static void buyer_codes(struct ubl_order_info *info, xmlNodePtr buyer)
+{
+    xmlNodePtr party = first(buyer, "cac:Party");
+
+    info->buyer_code_count = 0;
+    buyer_code_add(info, first(buyer, "cbc:SupplierAssignedAccountID"));
+    for (xmlNodePtr c = party ? party->children : NULL; c; c = c->next)
+        if (is_el(c, "cac:PartyIdentification"))
+            buyer_code_add(info, first(c, "cbc:ID"));
 }
 
 /* A party's code: the account ID element named by account when that comes
@@ -272,17 +304,19 @@ static int delivery(char *ship_to, char *date, xmlNodePtr parent, const char *pa
     if ((error = only(&loc, del, dp, "cac:DeliveryLocation")) < 0)
         return error;
     join(pp, dp, "cac:DeliveryLocation");
-    if (loc && !ship_to)
-        return eos_err_set(EOS_EINVALID, pp,
-                           "a line has no delivery location of its own: the order's "
+    if (!ship_to && (loc || first(del, "cac:DeliveryAddress")))
+        return eos_err_set(EOS_EINVALID, loc ? pp : join(f, dp, "cac:DeliveryAddress"),
+                           "a line has no delivery place of its own: the order's "
                            "cac:Delivery names where all of it goes");
     if (ship_to) {
         if ((error = only(&id, loc, pp, "cbc:ID")) < 0 ||
             (error = text_of(ship_to, CODE_MAX + 1, CODE_MAX, id, join(f, pp, "cbc:ID"), true,
                              false)) < 0)
             return error;
-        if (!id && first(del, "cac:DeliveryAddress"))
-            return eos_err_set(EOS_EINVALID, join(f, dp, "cac:DeliveryAddress"),
+        /* An address (the order's, or the location's) with no code. */
+        if (!id && (loc || first(del, "cac:DeliveryAddress")))
+            return eos_err_set(EOS_EINVALID,
+                               loc ? join(f, pp, "cbc:ID") : join(f, dp, "cac:DeliveryAddress"),
                                "the hub delivers to ship-to codes: give the location's code in "
                                "cac:DeliveryLocation/cbc:ID");
     }
@@ -361,6 +395,7 @@ static int header(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr
                             join(f, ORDER_PATH, "cac:SellerSupplierParty"),
                             "cbc:CustomerAssignedAccountID", false)) < 0)
         return error;
+    buyer_codes(info, buyer);
     return delivery(d->ship_to_code, d->delivery_date, root, ORDER_PATH);
 }
 

@@ -34,6 +34,7 @@
 
 #define UBL_MAX_BYTES ((size_t)4 * 1024 * 1024) /* a larger document is EOS_ELIMIT */
 #define UBL_MAX_DEPTH 64                        /* deeper element nesting is EOS_ELIMIT */
+#define UBL_BUYER_CODES_MAX 8                   /* codes of the buyer read from one Order */
 
 /* ------------------------------------------------------------ Order in */
 
@@ -46,6 +47,11 @@ struct ubl_order_info {
     char buyer_code[CODE_MAX + 1]; /* BuyerCustomerParty/SupplierAssignedAccountID (the code
                                       its seller gave it), else Party/PartyIdentification/ID
                                       (the first without schemeID, else the first); "" if none */
+    /* Every code the document gives the buyer (the account ID and each
+     * PartyIdentification/ID that fits a code), buyer_code among them: the
+     * caller's party is the buyer when it is any of them. */
+    char buyer_codes[UBL_BUYER_CODES_MAX][CODE_MAX + 1];
+    size_t buyer_code_count;
 };
 
 /*

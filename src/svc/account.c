@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/err.h"
 #include "base/str.h"
@@ -48,7 +49,7 @@ static int scope_seller(struct svc_ctx *ctx, const char *seller_code, struct par
             scope->seller_id = acct.seller_id;
         break;
     case ROLE_SELLER:
-        rc = strcmp(seller_code, ctx->who->party_code) == 0;
+        rc = strcasecmp(seller_code, ctx->who->party_code) == 0; /* codes match in any case */
         break;
     default:
         rc = store_party_by_code(ctx->db, seller_code, &party);

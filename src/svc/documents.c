@@ -10,6 +10,16 @@
 #include "base/str.h"
 #include "doc/ubl.h"
 
+/* Whether the document gives the buyer the caller's party code among its
+ * codes (ubl_order_info.buyer_codes). */
+static bool names_buyer(const struct ubl_order_info *info, const char *code)
+{
+    for (size_t i = 0; i < info->buyer_code_count; i++)
+        if (strcmp(info->buyer_codes[i], code) == 0)
+            return true;
+    return false;
+}
+
 int svc_submit_order_document(struct svc_ctx *ctx, const char *xml, size_t len,
                               struct submit_result *out)
 {
@@ -22,7 +32,7 @@ int svc_submit_order_document(struct svc_ctx *ctx, const char *xml, size_t len,
     if ((rc = ubl_order_parse(&draft, &info, xml, len)) < 0)
         return rc;
     if (!str_empty(info.buyer_code) && ctx->who->role == ROLE_BUYER &&
-        strcmp(info.buyer_code, ctx->who->party_code) != 0) {
+        !names_buyer(&info, ctx->who->party_code)) {
         rc = eos_err_set(EOS_EINVALID, "/Order/cac:BuyerCustomerParty",
                          "the document's buyer %s is not the caller's party %s", info.buyer_code,
                          ctx->who->party_code);

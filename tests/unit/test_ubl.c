@@ -394,8 +394,16 @@ static void test_ubl__party_codes_skip_registry_numbers(void)
         rc = ubl_order_parse(&d, &info, xml, strlen(xml));
         CHECK(rc == 0, "%s: rc %d %s", rows[i].what, rc, eos_err_message());
         if (rc == 0) {
+            bool has_buyer1 = false;
+
             CHECK(strcmp(info.buyer_code, rows[i].want) == 0, "%s: buyer %s, want %s",
                   rows[i].what, info.buyer_code, rows[i].want);
+            /* The hub's code is among the buyer's codes wherever it was. */
+            for (size_t k = 0; k < info.buyer_code_count; k++)
+                has_buyer1 = has_buyer1 || strcmp(info.buyer_codes[k], "BUYER1") == 0;
+            CHECK(has_buyer1 == (strcmp(rows[i].what, "only a GLN") != 0),
+                  "%s: BUYER1 among %zu codes: %d", rows[i].what, info.buyer_code_count,
+                  has_buyer1);
             ubl_draft_free(&d);
         }
         free(xml);
@@ -856,6 +864,15 @@ static void test_ubl__refuses_bad_values(void)
          "<cac:Delivery><cac:DeliveryLocation><cbc:ID>DOCK-9</cbc:ID></cac:DeliveryLocation>"
          "</cac:Delivery>",
          EOS_EINVALID, L2 "/cac:Delivery/cac:DeliveryLocation"},
+        {"a line's own delivery address", LINE2_DELIVERY,
+         "<cac:Delivery><cac:DeliveryAddress><cbc:StreetName>Main St</cbc:StreetName>"
+         "</cac:DeliveryAddress></cac:Delivery>",
+         EOS_EINVALID, L2 "/cac:Delivery/cac:DeliveryAddress"},
+        {"a location with an address and no code",
+         "<cac:DeliveryLocation><cbc:ID>DOCK-7</cbc:ID></cac:DeliveryLocation>",
+         "<cac:DeliveryLocation><cac:Address><cbc:StreetName>Main St</cbc:StreetName>"
+         "</cac:Address></cac:DeliveryLocation>",
+         EOS_EINVALID, "/Order/cac:Delivery/cac:DeliveryLocation/cbc:ID"},
         {"an address without a location code",
          "<cac:DeliveryLocation><cbc:ID>DOCK-7</cbc:ID></cac:DeliveryLocation>",
          "<cac:DeliveryAddress><cbc:StreetName>Main St</cbc:StreetName></cac:DeliveryAddress>",
