@@ -389,6 +389,27 @@ DB_SQL(q_lines_ship,
        "q DECIMAL(12,3) PATH '$.q')) j ON ol.line_no = j.n "
        "SET ol.shipped_qty = ol.shipped_qty + j.q WHERE ol.order_id = ?");
 
+DB_SQL(q_line_minimums,
+       "SELECT ol.line_no, p.min_order_qty FROM order_line ol "
+       "JOIN product p ON p.product_id = ol.product_id WHERE ol.order_id = ? ORDER BY ol.line_no");
+
+int store_order_line_minimums(struct db_conn *db, int64_t order_id, struct line_minimum **lines,
+                              size_t *count)
+{
+    struct line_minimum row;
+    struct db_args a;
+    struct db_cols c;
+
+    memset(&row, 0, sizeof(row));
+    db_args_init(&a);
+    arg_i64(&a, order_id);
+    db_cols_init(&c);
+    col_i32(&c, &row.line_no);
+    col_qty(&c, &row.least);
+    col_nullable(&c, &row.least_null);
+    return db_query_all(db, &q_line_minimums, &a, &c, &row, sizeof(row), (void **)lines, count);
+}
+
 int store_order_line_set(struct db_conn *db, int64_t order_id, int32_t line_no, qty_t quantity,
                          money_t unit_price, money_t amount, const char *delivery_date)
 {

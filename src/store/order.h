@@ -88,6 +88,18 @@ int store_change_insert(struct db_conn *db, int64_t order_id, const char *reques
 
 
 
+/* A line's product's minimum order quantity. */
+struct line_minimum {
+    int32_t line_no;
+    qty_t least;
+    bool least_null; /* the product has none */
+};
+
+/* The minimum order quantity of every line's product, by line number
+ * (*lines: caller frees; NULL when none). */
+int store_order_line_minimums(struct db_conn *db, int64_t order_id, struct line_minimum **lines,
+                              size_t *count);
+
 /* Sets one line's quantity, unit price and amount (and delivery date unless
  * NULL: "" clears it). */
 int store_order_line_set(struct db_conn *db, int64_t order_id, int32_t line_no, qty_t quantity,

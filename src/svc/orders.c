@@ -545,6 +545,8 @@ static int change_tx(struct svc_ctx *ctx, void *arg)
 {
     struct change_job *job = arg;
     struct order_view v;
+    struct line_minimum *least = NULL;
+    size_t least_count = 0;
     char field[48];
     money_t total;
     int rc;
@@ -559,7 +561,8 @@ static int change_tx(struct svc_ctx *ctx, void *arg)
                            order_status_name(v.h.status));
     if (!v.h.allow_adjust)
         return eos_err_set(EOS_ETRANSITION, NULL, "this order does not allow adjustment");
-    if ((rc = store_order_details(ctx->db, &v)) < 0)
+    if ((rc = store_order_details(ctx->db, &v)) < 0 ||
+        (rc = store_order_line_minimums(ctx->db, v.h.order_id, &least, &least_count)) < 0)
         goto out;
     total = v.h.total;
     for (size_t i = 0; i < job->count; i++) {
@@ -581,6 +584,18 @@ static int change_tx(struct svc_ctx *ctx, void *arg)
             snprintf(field, sizeof(field), "change[%zu]/newQuantity", i + 1);
             rc = eos_err_set(EOS_EQUANTITY, field, "line %d has %s shipped already",
                              c->line_no, qty_format(q, sizeof(q), line->shipped));
+            goto out;
+        }
+        /* A line may go (0), not shrink below what the product is sold in. */
+        for (size_t k = 0; k < least_count && c->has_quantity && c->quantity > 0; k++) {
+            char q[QTY_STR_MAX];
+
+            if (least[k].line_no != c->line_no || least[k].least_null ||
+                c->quantity >= least[k].least)
+                continue;
+            snprintf(field, sizeof(field), "change[%zu]/newQuantity", i + 1);
+            rc = eos_err_set(EOS_EINVALID, field, "%s is sold %s at the least", line->sku,
+                             qty_format(q, sizeof(q), least[k].least));
             goto out;
         }
         snprintf(field, sizeof(field), "change[%zu]", i + 1);
@@ -610,6 +625,7 @@ static int change_tx(struct svc_ctx *ctx, void *arg)
     if (rc == 0)
         rc = store_feed_touch(ctx->db, v.h.seller_id, FEED_ORDER, v.h.order_id);
 out:
+    free(least);
     order_view_clear(&v);
     return rc;
 }

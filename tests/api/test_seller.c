@@ -2853,7 +2853,10 @@ static void test_seller__catalog_prices_and_changes_since(void)
         char lower[64];
         struct line_in below[] = {{a, "2"}};
         struct line_in enough[] = {{lower, "3"}};
+        struct line_in seller_case[] = {{a, "3"}};
+        struct eos__LineChange ch;
         struct eos__Order *o;
+        const char *no = uniq(b1, "least");
         int64_t id;
 
         snprintf(lower, sizeof(lower), "%s", a);
@@ -2861,9 +2864,6 @@ static void test_seller__catalog_prices_and_changes_since(void)
             *q = (char)tolower((unsigned char)*q);
         CU_ASSERT_EQUAL(new_order(b1, "least", -1, below, 1), 0);
         CU_ASSERT_STRING_EQUAL(test_fault_field(b1), "line[1]/quantity");
-        struct line_in seller_case[] = {{a, "3"}};
-        const char *no = uniq(b1, "least");
-
         id = submit(b1, no, -1, enough, 1);
         CU_ASSERT_FATAL(id > 0);
         o = get_order(b1, id);
@@ -2871,6 +2871,14 @@ static void test_seller__catalog_prices_and_changes_since(void)
         ASSERT_STR(o->line[0].sku, a);
         /* Sent again in the seller's case, it is the same order. */
         CU_ASSERT_EQUAL(submit(b1, no, -1, seller_case, 1), id);
+        /* A change may drop the line, not shrink it below the minimum. */
+        memset(&ch, 0, sizeof(ch));
+        ch.lineNo = 1;
+        ch.newQuantity = "2";
+        CU_ASSERT_EQUAL(request_change(b1, id, &ch, 1, "fewer"), 0);
+        CU_ASSERT_STRING_EQUAL(test_fault_field(b1), "change[1]/newQuantity");
+        ch.newQuantity = "0";
+        CU_ASSERT(request_change(b1, id, &ch, 1, "none") > 0);
         CU_ASSERT_STRING_EQUAL(
             update(erp, id, eos__OrderAction__CANCEL, 1, "cleanup", NULL, 0, NULL), "");
     }
