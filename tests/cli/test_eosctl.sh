@@ -125,5 +125,14 @@ same "refused users are not stored" "0" \
     "$(sql "SELECT COUNT(*) FROM app_user WHERE username IN ('cli-empty-$run', 'cli-auth-$run',
                                                      'cli:colon-$run', 'cli-adm-$run')")"
 
+# export-order: a document that cannot be written is a failure, not exit 0 and an empty file.
+if [[ -w /dev/full ]]; then
+    order=$(sql "SELECT MIN(order_id) FROM purchase_order")
+    if [[ -n $order && $order != NULL ]]; then
+        expect 1 "export-order to a full disk" bash -c "'$EOSCTL' export-order $order >/dev/full"
+        has "cannot write" "export-order says it could not write"
+    fi
+fi
+
 echo "test_eosctl: $checks checks, $failures failed"
 ((failures == 0))
