@@ -224,27 +224,39 @@ DB_SQL(q_flagged, "SELECT COUNT(*) FROM purchase_order WHERE has_changes");
 DB_SQL(q_flagged_m1, "SELECT COUNT(*) FROM purchase_order WHERE has_changes AND "
                      "buyer_order_no = 'M-1'");
 
+/* A fresh database migrated up to (not including) `version`, with the demo
+ * data and then `before` (SQL as the code before that migration wrote its
+ * rows), migrated the rest of the way; *db is open on it afterwards. */
+static void migrate_across(const char *version, const char *const *before, size_t n,
+                           struct db_conn **db)
+{
+    char dir[] = "/tmp/eos-migrate-XXXXXX";
+
+    *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(store_drop_database(&cfg), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    CU_ASSERT_EQUAL_FATAL(link_migrations(dir, version), 0);
+    CU_ASSERT_EQUAL_FATAL(store_migrate(&cfg, dir, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(db_open(db, &cfg), 0);
+    load_demo(*db);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(db_exec_text(*db, before[i]), 0);
+    db_close(*db);
+    *db = NULL;
+    CU_ASSERT_EQUAL(link_migrations(dir, NULL), 0);
+    CU_ASSERT_EQUAL(store_migrate(&cfg, dir, NULL), 0);
+    unlink_migrations(dir);
+    CU_ASSERT_EQUAL_FATAL(db_open(db, &cfg), 0);
+}
+
 /* Orders stored before the header carried has_changes get it from their
  * change requests when 006 adds the column. */
 static void test_migrate__006_marks_orders_that_have_change_requests(void)
 {
     struct db_conn *db = NULL;
-    char dir[] = "/tmp/eos-migrate-XXXXXX";
 
-    CU_ASSERT_EQUAL_FATAL(store_drop_database(&cfg), 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-    CU_ASSERT_EQUAL_FATAL(link_migrations(dir, "006"), 0);
-    CU_ASSERT_EQUAL_FATAL(store_migrate(&cfg, dir, NULL), 0);
-    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
-    load_demo(db);
-    for (size_t i = 0; i < sizeof(orders_before_006) / sizeof(orders_before_006[0]); i++)
-        CU_ASSERT_EQUAL(db_exec_text(db, orders_before_006[i]), 0);
-    db_close(db);
-    db = NULL;
-    CU_ASSERT_EQUAL(link_migrations(dir, NULL), 0);
-    CU_ASSERT_EQUAL(store_migrate(&cfg, dir, NULL), 0);
-    unlink_migrations(dir);
-    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    migrate_across("006", orders_before_006,
+                   sizeof(orders_before_006) / sizeof(orders_before_006[0]), &db);
     CU_ASSERT_EQUAL(count_of(db, &q_flagged), 1);
     CU_ASSERT_EQUAL(count_of(db, &q_flagged_m1), 1);
     db_close(db);
@@ -272,23 +284,9 @@ DB_SQL(q_confirmed_p_a, "SELECT COUNT(*) FROM document_confirmation c JOIN payme
 static void test_migrate__007_keeps_confirmations_typed_in_another_case(void)
 {
     struct db_conn *db = NULL;
-    char dir[] = "/tmp/eos-migrate-XXXXXX";
 
-    CU_ASSERT_EQUAL_FATAL(store_drop_database(&cfg), 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-    CU_ASSERT_EQUAL_FATAL(link_migrations(dir, "007"), 0);
-    CU_ASSERT_EQUAL_FATAL(store_migrate(&cfg, dir, NULL), 0);
-    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
-    load_demo(db);
-    for (size_t i = 0; i < sizeof(confirmation_before_007) / sizeof(confirmation_before_007[0]);
-         i++)
-        CU_ASSERT_EQUAL(db_exec_text(db, confirmation_before_007[i]), 0);
-    db_close(db);
-    db = NULL;
-    CU_ASSERT_EQUAL(link_migrations(dir, NULL), 0);
-    CU_ASSERT_EQUAL(store_migrate(&cfg, dir, NULL), 0);
-    unlink_migrations(dir);
-    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    migrate_across("007", confirmation_before_007,
+                   sizeof(confirmation_before_007) / sizeof(confirmation_before_007[0]), &db);
     CU_ASSERT_EQUAL(count_of(db, &q_confirmed_p_a), 1);
     db_close(db);
 }
