@@ -11,6 +11,7 @@
 #include "base/str.h"
 #include "core/password.h"
 #include "core/role.h"
+#include "store/account.h"
 #include "store/party.h"
 
 struct party_job {
@@ -95,6 +96,44 @@ int svc_party_add(struct svc_ctx *ctx, const struct party_spec *p, bool upsert)
     return svc_run_tx(ctx, party_add_tx, &job);
 }
 
+struct account_job {
+    const char *buyer_code;
+    const char *seller_code;
+    money_t credit_limit;
+};
+
+static int account_add_tx(struct svc_ctx *ctx, void *arg)
+{
+    struct account_job *job = arg;
+    struct party_row buyer, seller;
+    struct account_row acct;
+    int rc;
+
+    if ((rc = store_party_by_code(ctx->db, job->buyer_code, &buyer)) < 0)
+        return rc;
+    if (rc == 0 || strcmp(buyer.kind, "BUYER") != 0)
+        return eos_err_set(EOS_ENOTFOUND, "buyer", "no buyer %s", job->buyer_code);
+    if ((rc = store_party_by_code(ctx->db, job->seller_code, &seller)) < 0)
+        return rc;
+    if (rc == 0 || strcmp(seller.kind, "SELLER") != 0)
+        return eos_err_set(EOS_ENOTFOUND, "seller", "no seller %s", job->seller_code);
+    /* Without a limit given, an account there keeps the one it has. */
+    if (job->credit_limit < 0 &&
+        (rc = store_account_get(ctx->db, seller.party_id, buyer.party_id, false, &acct)) != 0)
+        return rc < 0 ? rc : 0;
+    return store_account_upsert(ctx->db, seller.party_id, buyer.party_id, job->credit_limit);
+}
+
+int svc_account_add(struct svc_ctx *ctx, const char *buyer_code, const char *seller_code,
+                    money_t credit_limit)
+{
+    struct account_job job = {buyer_code, seller_code, credit_limit};
+
+    if (str_empty(buyer_code) || str_empty(seller_code))
+        return eos_err_set(EOS_EINVALID, str_empty(buyer_code) ? "buyer" : "seller", "required");
+    return svc_run_tx(ctx, account_add_tx, &job);
+}
+
 struct user_job {
     const struct user_spec *u;
     const char *hash;
@@ -136,6 +175,38 @@ static int user_add_tx(struct svc_ctx *ctx, void *arg)
     rc = store_user_insert(ctx->db, u->username, party.party_id, u->role, job->hash, job->sealed,
                            (unsigned long)job->sealed_len, u->authority_bp, NULL);
     return rc == EOS_EDUPKEY ? EOS_ERETRY : rc;
+}
+
+int svc_user_password(struct svc_ctx *ctx, const char *username, const char *password,
+                      const struct secret_key *key, unsigned iterations)
+{
+    struct user_row user;
+    struct user_spec u;
+    int rc;
+
+    if (str_empty(username))
+        return eos_err_set(EOS_EINVALID, "username", "required");
+    if ((rc = store_user_by_name(ctx->db, username, &user)) < 0)
+        return rc;
+    if (rc == 0)
+        return eos_err_set(EOS_ENOTFOUND, "username", "no user %s", username);
+    /* The same user, as it is, with another password. */
+    u = (struct user_spec){user.username, user.role, user.party_code, password,
+                           user.price_authority_bp, iterations};
+    rc = svc_user_add(ctx, &u, key, true);
+    OPENSSL_cleanse(&user, sizeof(user));
+    return rc;
+}
+
+int svc_user_set_active(struct svc_ctx *ctx, const char *username, bool active)
+{
+    int rc;
+
+    if (str_empty(username))
+        return eos_err_set(EOS_EINVALID, "username", "required");
+    if ((rc = store_user_set_active(ctx->db, username, active)) < 0)
+        return rc;
+    return rc == 0 ? eos_err_set(EOS_ENOTFOUND, "username", "no user %s", username) : 0;
 }
 
 int svc_user_add(struct svc_ctx *ctx, const struct user_spec *u, const struct secret_key *key,

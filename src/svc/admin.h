@@ -38,6 +38,20 @@ int svc_party_add(struct svc_ctx *ctx, const struct party_spec *p, bool upsert);
 int svc_user_add(struct svc_ctx *ctx, const struct user_spec *u, const struct secret_key *key,
                  bool upsert);
 
+/* Gives an existing user a new password (and seals it when key is loaded);
+ * its party, role and authority stay. EOS_ENOTFOUND naming "username". */
+int svc_user_password(struct svc_ctx *ctx, const char *username, const char *password,
+                      const struct secret_key *key, unsigned iterations);
+
+/* Lets a user in again (active) or keeps it out (not active); hubs follow
+ * within about a second (their password caches watch the users). */
+int svc_user_set_active(struct svc_ctx *ctx, const char *username, bool active);
+
+/* Opens a buyer's account with one more seller (credit_limit < 0: none), or
+ * sets the credit limit of one it has (credit_limit < 0: keeps it). */
+int svc_account_add(struct svc_ctx *ctx, const char *buyer_code, const char *seller_code,
+                    money_t credit_limit);
+
 /* Loads the fixed demo data of README (seller ACME, buyers BUY001 and BUY002,
  * users acme-erp, buyer1, buyer2, admin, products SKU-0001..SKU-0020).
  * Idempotent: running it again leaves the same data. */

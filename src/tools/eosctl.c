@@ -275,6 +275,121 @@ static int cmd_user_add(int argc, char **argv)
     return 0;
 }
 
+/* ------------------------------------------------------------ user passwd, enable, disable */
+
+static int user_passwd_fn(struct svc_ctx *ctx, void *arg)
+{
+    struct user_add_args *u = arg;
+
+    return svc_user_password(ctx, u->spec.username, u->spec.password, &u->key, 0);
+}
+
+static int cmd_user_passwd(int argc, char **argv)
+{
+    const char *usage = "user passwd USERNAME   (password on stdin)";
+    struct user_add_args u = {0};
+    char password[PASSWORD_LINE_MAX];
+    int rc;
+
+    if (argc != 2 || argv[1][0] == '-')
+        return usage_error(usage, "USERNAME is required");
+    u.spec.username = argv[1];
+    if (read_password(password, sizeof(password)) < 0)
+        return usage_error(usage, "the password is read from stdin (one line)");
+    u.spec.password = password;
+    if (load_key(&u.key) < 0)
+        return report(eos_err_code(), "user passwd");
+    rc = with_db(user_passwd_fn, &u, "user passwd");
+    OPENSSL_cleanse(password, sizeof(password));
+    if (rc != 0)
+        return 1;
+    printf("user %s has a new password%s\n", u.spec.username,
+           u.key.loaded ? " (PasswordDigest enabled)" : "");
+    return 0;
+}
+
+struct user_active_args {
+    const char *username;
+    bool active;
+};
+
+static int user_active_fn(struct svc_ctx *ctx, void *arg)
+{
+    struct user_active_args *a = arg;
+
+    return svc_user_set_active(ctx, a->username, a->active);
+}
+
+static int user_active(int argc, char **argv, bool active)
+{
+    struct user_active_args a = {argc == 2 ? argv[1] : NULL, active};
+    const char *what = active ? "user enable" : "user disable";
+
+    if (argc != 2 || argv[1][0] == '-')
+        return usage_error(active ? "user enable USERNAME" : "user disable USERNAME",
+                           "USERNAME is required");
+    if (with_db(user_active_fn, &a, what) != 0)
+        return 1;
+    printf("user %s %s\n", a.username, active ? "enabled" : "disabled");
+    return 0;
+}
+
+static int cmd_user_enable(int argc, char **argv)
+{
+    return user_active(argc, argv, true);
+}
+
+static int cmd_user_disable(int argc, char **argv)
+{
+    return user_active(argc, argv, false);
+}
+
+/* ------------------------------------------------------------ account add */
+
+struct account_add_args {
+    const char *buyer;
+    const char *seller;
+    money_t credit_limit;
+};
+
+static int account_add_fn(struct svc_ctx *ctx, void *arg)
+{
+    struct account_add_args *a = arg;
+
+    return svc_account_add(ctx, a->buyer, a->seller, a->credit_limit);
+}
+
+static int cmd_account_add(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"seller", required_argument, NULL, 's'},
+        {"credit-limit", required_argument, NULL, 'l'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *usage = "account add BUYER --seller CODE [--credit-limit AMOUNT]";
+    struct account_add_args a = {.credit_limit = -1};
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 's': a.seller = optarg; break;
+        case 'l':
+            if (money_parse(&a.credit_limit, optarg, "credit-limit") < 0 || a.credit_limit < 0)
+                return usage_error(usage, "--credit-limit is a non-negative amount");
+            break;
+        default: return usage_error(usage, "unknown option");
+        }
+    }
+    if (optind != argc - 1 || !a.seller)
+        return usage_error(usage, "BUYER and --seller are required");
+    a.buyer = argv[optind];
+    if (with_db(account_add_fn, &a, "account add") != 0)
+        return 1;
+    printf("buyer %s has an account with %s\n", a.buyer, a.seller);
+    return 0;
+}
+
 /* ------------------------------------------------------------ demo */
 
 struct demo_args {
@@ -476,6 +591,15 @@ static const struct command commands[] = {
      "user add USERNAME --role BUYER|SELLER|ADMIN --party CODE [--authority PERCENT]",
      "Adds a user; the password is read from stdin and stored as a PBKDF2-SHA256 hash\n"
      "(and sealed for PasswordDigest when EOS_SECRET_KEY_FILE is set)."},
+    {"user passwd", cmd_user_passwd, "user passwd USERNAME",
+     "Gives a user a new password, read from stdin (sealed for PasswordDigest when\n"
+     "EOS_SECRET_KEY_FILE is set); its party, role and authority stay."},
+    {"user disable", cmd_user_disable, "user disable USERNAME",
+     "Keeps a user out: every hub refuses it within about a second."},
+    {"user enable", cmd_user_enable, "user enable USERNAME", "Lets a disabled user in again."},
+    {"account add", cmd_account_add, "account add BUYER --seller CODE [--credit-limit AMOUNT]",
+     "Opens a buyer's account with one more seller (no limit unless --credit-limit), or sets\n"
+     "the credit limit of one it has."},
     {"demo", cmd_demo, "demo",
      "Loads the demo seller, buyers, users and catalog (idempotent). Password: demo-pass\n"
      "or EOS_DEMO_PASSWORD."},

@@ -125,6 +125,34 @@ same "refused users are not stored" "0" \
     "$(sql "SELECT COUNT(*) FROM app_user WHERE username IN ('cli-empty-$run', 'cli-auth-$run',
                                                      'cli:colon-$run', 'cli-adm-$run')")"
 
+# ---- user passwd, disable, enable; account add
+hash_before=$(sql "SELECT password_hash FROM app_user WHERE username = '$user'")
+expect 0 "user passwd" bash -c "printf 'another long phrase\n' | '$EOSCTL' user passwd '$user'"
+same "user passwd keeps the role and authority" "SELLER 1250" \
+    "$(sql "SELECT role, price_authority_bp FROM app_user WHERE username = '$user'" | tr '\t' ' ')"
+checks=$((checks + 1))
+[[ $(sql "SELECT password_hash FROM app_user WHERE username = '$user'") != "$hash_before" ]] ||
+    fail "user passwd left the password as it was"
+expect 1 "user passwd of nobody" bash -c "printf 'another long phrase\n' | '$EOSCTL' \
+    user passwd 'no-such-$run'"
+expect 0 "user disable" "$EOSCTL" user disable "$user"
+same "a disabled user is not active" "0" \
+    "$(sql "SELECT active FROM app_user WHERE username = '$user'")"
+expect 0 "user enable" "$EOSCTL" user enable "$user"
+same "an enabled user is active" "1" "$(sql "SELECT active FROM app_user WHERE username = '$user'")"
+expect 1 "user disable of nobody" "$EOSCTL" user disable "no-such-$run"
+seller2=CLI-S2-$run
+expect 0 "a second seller" "$EOSCTL" party add --code "$seller2" --name "CLI Seller 2" \
+    --kind SELLER --currency EUR
+expect 0 "account add" "$EOSCTL" account add "$buyer" --seller "$seller2" --credit-limit 70
+expect 0 "account add again, no limit given" "$EOSCTL" account add "$buyer" --seller "$seller2"
+same "the buyer has two accounts, the new one's limit kept" "2 70.0000" "$(sql "
+    SELECT COUNT(*), MAX(IF(s.code = '$seller2', a.credit_limit, NULL)) FROM customer_account a
+    JOIN party b ON b.party_id = a.buyer_party_id JOIN party s ON s.party_id = a.seller_party_id
+    WHERE b.code = '$buyer'" | tr '\t' ' ')"
+expect 1 "account add with a buyer for a seller" "$EOSCTL" account add "$seller2" \
+    --seller "$seller"
+
 # export-order: a document that cannot be written is a failure, not exit 0 and an empty file.
 if [[ -w /dev/full ]]; then
     order=$(sql "SELECT MIN(order_id) FROM purchase_order")
