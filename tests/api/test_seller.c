@@ -2800,13 +2800,16 @@ DB_SQL(q_age_product,
        "pu.published_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY, "
        "pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY WHERE p.sku = ?");
 DB_SQL(q_min_order_3, "UPDATE product SET min_order_qty = 3 WHERE sku = ?");
+/* Dated from `since` (an hour before a day begins), not from the clock: a
+ * test run across midnight UTC sees the same days. */
 DB_SQL(q_price_since_yesterday,
        "UPDATE price pr JOIN product p ON p.product_id = pr.product_id "
-       "SET pr.valid_from = UTC_DATE() - INTERVAL 1 DAY, "
+       "SET pr.valid_from = DATE(FROM_UNIXTIME(?)), "
        "pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY WHERE p.sku = ? AND pr.unit_price = 12.00");
 DB_SQL(q_price_from_today,
        "UPDATE price pr JOIN product p ON p.product_id = pr.product_id "
-       "SET pr.valid_from = UTC_DATE(), pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY "
+       "SET pr.valid_from = DATE(FROM_UNIXTIME(?)) + INTERVAL 1 DAY, "
+       "pr.updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 DAY "
        "WHERE p.sku = ? AND pr.unit_price = 11.00");
 
 static void exec_for_sku(struct db_sql *q, const char *sku)
@@ -2814,6 +2817,16 @@ static void exec_for_sku(struct db_sql *q, const char *sku)
     struct db_args a;
 
     db_args_init(&a);
+    arg_str(&a, sku);
+    CU_ASSERT_EQUAL(db_exec(db, q, &a, NULL), 0);
+}
+
+static void exec_for_sku_since(struct db_sql *q, time_t since, const char *sku)
+{
+    struct db_args a;
+
+    db_args_init(&a);
+    arg_i64(&a, (int64_t)since);
     arg_str(&a, sku);
     CU_ASSERT_EQUAL(db_exec(db, q, &a, NULL), 0);
 }
@@ -2898,10 +2911,10 @@ static void test_seller__catalog_prices_and_changes_since(void)
 
         CU_ASSERT_STRING_EQUAL(set_prices(erp, later, 1, &n), "");
     }
+    since = time(NULL) / 86400 * 86400 - 3600;
     exec_for_sku(&q_age_product, a);
-    exec_for_sku(&q_price_since_yesterday, a);
-    exec_for_sku(&q_price_from_today, a);
-    since = time(NULL) - 86400;
+    exec_for_sku_since(&q_price_since_yesterday, since, a);
+    exec_for_sku_since(&q_price_from_today, since, a);
     CU_ASSERT_TRUE(catalog_lists_since(b1, a, since));
     item = catalog_item(b1, a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(item);
