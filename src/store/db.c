@@ -108,8 +108,13 @@ static int connect_mysql(struct db_conn *conn)
     if (!m)
         return eos_err_set(EOS_EINTERNAL, NULL, "out of memory");
     mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-    mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
-    mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+    /* An administrator's connection waits as long as the server works: a
+     * migration's ALTER of a large table takes minutes, and a client that
+     * gave up would leave it running, unrecorded. */
+    if (!conn->admin) {
+        mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+        mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+    }
     /* Reconnecting silently would lose session settings and prepared
      * statements in the middle of a transaction: we do it ourselves. */
     mysql_optionsv(m, MYSQL_OPT_RECONNECT, &no_reconnect);

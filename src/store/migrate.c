@@ -11,16 +11,20 @@
  * it) would run the same migration at once, and the second would fail on
  * what the first created. One process at a time holds a lease, a row in
  * schema_migration_lock claimed by its primary key; the others wait for it.
- * GET_LOCK would be simpler, but Galera refuses it; a row replicates. A
- * lease older than LEASE_STALE seconds is taken over: its holder died.
+ * GET_LOCK would be simpler, but Galera refuses it; a row replicates. The
+ * holder renews the lease after every migration and gives up when it finds
+ * it taken; a lease not renewed for LEASE_STALE seconds is taken over, its
+ * holder having died (a single migration must take less than that).
  */
 #include "store/migrate.h"
 
+#include <ctype.h>
 #include <dirent.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -35,12 +39,41 @@
 DB_SQL(q_applied, "SELECT COUNT(*) FROM schema_migration WHERE version = ?");
 DB_SQL(q_record, "INSERT INTO schema_migration (version, name) VALUES (?, ?)");
 
-#define LEASE_STALE 300
-DB_SQL(q_lease_take, "INSERT INTO schema_migration_lock (id, holder, since) "
-                     "VALUES (1, ?, UTC_TIMESTAMP(6))");
-DB_SQL(q_lease_steal, "UPDATE schema_migration_lock SET holder = ?, since = UTC_TIMESTAMP(6) "
-                      "WHERE id = 1 AND since < UTC_TIMESTAMP(6) - INTERVAL 300 SECOND");
-DB_SQL(q_lease_give, "DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
+#define LEASE_STALE 900
+
+/* The lease's row. Its statements name the database, since a connection
+ * opened again after a failure has none selected; the holder is made of
+ * characters that need no quoting (see store_migrate). */
+struct lease {
+    struct db_conn *db;
+    const char *database;
+    char holder[160];
+};
+
+/* Runs one lease statement (fmt: the database, then the holder); *affected
+ * gets the rows it changed. */
+static int lease_exec(struct lease *l, const char *fmt, unsigned long long *affected)
+{
+    char sql[512];
+    int rc;
+
+    snprintf(sql, sizeof(sql), fmt, l->database, l->holder);
+    rc = db_exec_text(l->db, sql);
+    if (affected)
+        *affected = rc == 0 ? mysql_affected_rows(l->db->mysql) : 0;
+    return rc;
+}
+
+#define LEASE_TAKE "INSERT INTO `%s`.schema_migration_lock (id, holder, since) " \
+                   "VALUES (1, '%s', UTC_TIMESTAMP(6))"
+#define LEASE_STEAL                                                                   \
+    "UPDATE `%s`.schema_migration_lock SET holder = '%s', since = UTC_TIMESTAMP(6) " \
+    "WHERE id = 1 AND since < UTC_TIMESTAMP(6) - INTERVAL " XSTR(LEASE_STALE) " SECOND"
+#define LEASE_RENEW "UPDATE `%s`.schema_migration_lock SET since = UTC_TIMESTAMP(6) " \
+                    "WHERE id = 1 AND holder = '%s'"
+#define LEASE_GIVE "DELETE FROM `%s`.schema_migration_lock WHERE id = 1 AND holder = '%s'"
+#define XSTR(x) STR(x)
+#define STR(x) #x
 
 static bool name_ok(const char *name)
 {
@@ -129,25 +162,23 @@ static int list_migrations(const char *dir, char **names, int *count)
     return 0;
 }
 
-/* Waits until this process holds the migration lease (see the top). */
-static int lease_take(struct db_conn *db, const char *holder)
+/* Waits until this process holds the migration lease (see the top). A
+ * Galera certification conflict with another taker is a wait, as a taken
+ * row is. */
+static int lease_take(struct lease *l)
 {
-    struct db_args a;
     unsigned long long stolen = 0;
     int rc;
 
     for (int round = 0;; round++) {
-        db_args_init(&a);
-        arg_str(&a, holder);
-        rc = db_exec(db, &q_lease_take, &a, NULL);
-        if (rc != EOS_EDUPKEY)
+        rc = lease_exec(l, LEASE_TAKE, NULL);
+        if (rc != EOS_EDUPKEY && rc != EOS_ERETRY)
             return rc;
-        db_args_init(&a);
-        arg_str(&a, holder);
-        if ((rc = db_exec(db, &q_lease_steal, &a, &stolen)) < 0)
+        rc = lease_exec(l, LEASE_STEAL, &stolen);
+        if (rc < 0 && rc != EOS_ERETRY)
             return rc;
-        if (stolen > 0) {
-            log_warn("migrate: took over a lease older than %d s: its holder is gone",
+        if (rc == 0 && stolen > 0) {
+            log_warn("migrate: took over a lease not renewed for %d s: its holder is gone",
                      LEASE_STALE);
             return 0;
         }
@@ -157,13 +188,22 @@ static int lease_take(struct db_conn *db, const char *holder)
     }
 }
 
-static void lease_give(struct db_conn *db, const char *holder)
+/* Keeps the lease, or says it was lost (taken over: this process was too
+ * slow, and another may be migrating now). */
+static int lease_renew(struct lease *l)
 {
-    struct db_args a;
+    unsigned long long renewed = 0;
+    int rc = lease_exec(l, LEASE_RENEW, &renewed);
 
-    db_args_init(&a);
-    arg_str(&a, holder);
-    if (db_exec(db, &q_lease_give, &a, NULL) < 0)
+    if (rc == 0 && renewed == 0)
+        rc = eos_err_set(EOS_EINTERNAL, "schema",
+                         "the migration lease was taken over: another process migrates now");
+    return rc;
+}
+
+static void lease_give(struct lease *l)
+{
+    if (lease_exec(l, LEASE_GIVE, NULL) < 0)
         log_warn("migrate: cannot give the lease back; it lapses in %d s", LEASE_STALE);
 }
 
@@ -211,12 +251,28 @@ out:
     return rc;
 }
 
+/* Who holds the lease, for the log and the row: host, pid and a random
+ * part (containers may share both), in characters that need no quoting. */
+static void holder_name(char *out, size_t size)
+{
+    char host[64] = "";
+    unsigned random = 0;
+
+    (void)gethostname(host, sizeof(host) - 1);
+    for (char *p = host; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+            *p = '_';
+    if (getrandom(&random, sizeof(random), 0) != (ssize_t)sizeof(random))
+        random = (unsigned)time(NULL);
+    snprintf(out, size, "%s:%ld:%08x", host, (long)getpid(), random);
+}
+
 int store_migrate(const struct db_config *cfg, const char *schema_dir, int *applied_out)
 {
     struct db_conn *db = NULL;
     char *names[MAX_MIGRATIONS];
-    static atomic_uint calls; /* two calls of one process are two holders */
-    char sql[256], holder[200], host[100] = "";
+    char sql[256];
+    struct lease lease = {NULL, cfg->name, ""};
     bool leased = false;
     int count = 0, applied = 0;
     int rc;
@@ -250,17 +306,16 @@ int store_migrate(const struct db_config *cfg, const char *schema_dir, int *appl
                                " since DATETIME(6) NOT NULL"
                                ") ENGINE=InnoDB")) < 0)
         goto out;
-    (void)gethostname(host, sizeof(host) - 1);
-    snprintf(holder, sizeof(holder), "%s:%ld:%u", host, (long)getpid(),
-             atomic_fetch_add(&calls, 1));
-    if ((rc = lease_take(db, holder)) < 0)
+    lease.db = db;
+    holder_name(lease.holder, sizeof(lease.holder));
+    if ((rc = lease_take(&lease)) < 0)
         goto out;
     leased = true;
     for (int i = 0; i < count; i++) {
         bool done = false;
 
-        rc = apply_one(db, schema_dir, names[i], &done);
-        if (rc < 0)
+        if ((rc = apply_one(db, schema_dir, names[i], &done)) < 0 ||
+            (done && (rc = lease_renew(&lease)) < 0))
             goto out;
         applied += done;
     }
@@ -268,7 +323,7 @@ int store_migrate(const struct db_config *cfg, const char *schema_dir, int *appl
         *applied_out = applied;
 out:
     if (leased)
-        lease_give(db, holder);
+        lease_give(&lease);
     for (int i = 0; i < count; i++)
         free(names[i]);
     db_close(db);

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/err.h"
 #include "base/str.h"
@@ -15,7 +16,7 @@
 static bool names_buyer(const struct ubl_order_info *info, const char *code)
 {
     for (size_t i = 0; i < info->buyer_code_count; i++)
-        if (strcmp(info->buyer_codes[i], code) == 0)
+        if (strcasecmp(info->buyer_codes[i], code) == 0) /* codes match in any case */
             return true;
     return false;
 }

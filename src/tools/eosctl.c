@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -93,23 +94,43 @@ static int with_db(int (*fn)(struct svc_ctx *, void *), void *arg, const char *w
  * so that a longer one is refused, not cut. */
 #define PASSWORD_LINE_MAX 1100
 
+/* The terminal's settings while echo is off, for a signal to put back. */
+static struct termios echo_saved;
+static volatile sig_atomic_t echo_off;
+
+static void echo_restore_and_die(int sig)
+{
+    if (echo_off)
+        (void)tcsetattr(STDIN_FILENO, TCSANOW, &echo_saved);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Reads one line from stdin; from a terminal, after a prompt on stderr and
- * with echo off, so that the password is not shown. */
+ * with echo off, so that the password is not shown. Interrupted, it puts
+ * the terminal back as it was. */
 static bool read_line(char *buf, size_t size, const char *prompt)
 {
-    struct termios saved, quiet;
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct termios quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &echo_saved) == 0;
     bool ok;
 
     if (tty) {
         fputs(prompt, stderr);
-        quiet = saved;
+        for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+            signal(signals[i], echo_restore_and_die);
+        quiet = echo_saved;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        echo_off = 1;
+        (void)tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
     ok = fgets(buf, (int)size, stdin) != NULL;
     if (tty) {
-        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        (void)tcsetattr(STDIN_FILENO, TCSANOW, &echo_saved);
+        echo_off = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+            signal(signals[i], SIG_DFL);
         fputc('\n', stderr);
     }
     return ok;
@@ -129,6 +150,7 @@ static int read_password(char *buf, size_t size)
 
         OPENSSL_cleanse(again, sizeof(again));
         if (!same) {
+            OPENSSL_cleanse(buf, size);
             fprintf(stderr, "eosctl: the two passwords differ\n");
             return -1;
         }

@@ -92,6 +92,7 @@ expect 1 "a currency in lower case" "$EOSCTL" party add --code "CLI-L$run" --nam
     --kind SELLER --currency eur
 expect 1 "a code the API would refuse" "$EOSCTL" party add --code "CLI B$run" --name B \
     --kind SELLER --currency EUR
+has "letters, digits" "a code is refused with the API's rule, not by the schema's check"
 expect 1 "a name of blanks" "$EOSCTL" party add --code "CLI-W$run" --name "   " \
     --kind SELLER --currency EUR
 same "the refused parties are not stored" "0" "$(sql "SELECT COUNT(*) FROM party

@@ -326,6 +326,36 @@ static void test_migrate__at_once_from_several_processes(void)
     db_close(db);
 }
 
+/* A migration that fails gives the lease back: the next run need not wait
+ * for it to lapse. A lease its holder stopped renewing is taken over. */
+static void test_migrate__the_lease_is_given_back_and_taken_over(void)
+{
+    char dir[] = "/tmp/eos-migrate-XXXXXX";
+    char path[sizeof(dir) + 32];
+    struct db_conn *db = NULL;
+    FILE *f;
+
+    CU_ASSERT_EQUAL_FATAL(store_migrate(&cfg, schema_dir, NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    CU_ASSERT_EQUAL_FATAL(link_migrations(dir, NULL), 0);
+    snprintf(path, sizeof(path), "%s/999_broken.sql", dir);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("CREATE TABLE broken (;\n", f);
+    fclose(f);
+    CU_ASSERT_TRUE(store_migrate(&cfg, dir, NULL) < 0);
+    unlink_migrations(dir);
+    CU_ASSERT_EQUAL_FATAL(db_open(&db, &cfg), 0);
+    CU_ASSERT_EQUAL(count_of(db, &q_leases), 0);
+    /* A holder that died an hour ago. */
+    CU_ASSERT_EQUAL(db_exec_text(db, "INSERT INTO schema_migration_lock (id, holder, since) "
+                                     "VALUES (1, 'gone:1:0', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR)"),
+                    0);
+    CU_ASSERT_EQUAL(store_migrate(&cfg, schema_dir, NULL), 0);
+    CU_ASSERT_EQUAL(count_of(db, &q_leases), 0);
+    db_close(db);
+}
+
 /* Two files of one version: the second would count as applied and never
  * run, so nothing is applied. */
 static void test_migrate__two_files_of_one_version_are_refused(void)
@@ -363,6 +393,8 @@ int main(void)
          test_migrate__007_keeps_confirmations_typed_in_another_case},
         {"test_migrate__at_once_from_several_processes",
          test_migrate__at_once_from_several_processes},
+        {"test_migrate__the_lease_is_given_back_and_taken_over",
+         test_migrate__the_lease_is_given_back_and_taken_over},
         {"test_migrate__two_files_of_one_version_are_refused",
          test_migrate__two_files_of_one_version_are_refused},
         {"test_migrate__006_marks_orders_that_have_change_requests",

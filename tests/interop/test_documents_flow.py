@@ -129,6 +129,25 @@ class DocumentsFlow(unittest.TestCase):
         self.assertTrue(replay.duplicate)
         self.assertEqual(replay.orderId, first.orderId)
 
+    def test_the_buyer_may_be_named_by_any_of_its_codes(self):
+        # The seller's ERP number for the buyer first, the hub's code (in another case) after
+        # it: the caller's party is among the buyer's codes, so the order is taken.
+        first = self.buyer.service.SubmitOrder(
+            buyerOrderNo=f"{RUN}-M",
+            line=[{"lineNo": 1, "sku": "SKU-0004", "quantity": Decimal("1")}])
+        xml = with_id(self.order_document(first.orderId, "ORDER"), f"{RUN}-N")
+        self.assertIn("<cac:BuyerCustomerParty>", xml)
+        named = xml.replace("<cac:BuyerCustomerParty>",
+                            "<cac:BuyerCustomerParty><cbc:SupplierAssignedAccountID>ERP-4711"
+                            "</cbc:SupplierAssignedAccountID>", 1).replace(">BUY001<", ">buy001<")
+        taken = self.submit_document(named)
+        self.assertFalse(taken.duplicate)
+        self.assertNotEqual(taken.orderId, first.orderId)
+        # Named by codes none of which is the caller's: refused.
+        other = named.replace(">buy001<", ">BUY002<")
+        self.assert_refused(with_id(other, f"{RUN}-O"), f"{RUN}-O", "VALIDATION_FAILED",
+                            "/Order/cac:BuyerCustomerParty")
+
     def test_a_moved_delivery_date_is_a_change(self):
         # The seller approves a later date: the OrderResponse says accepted with changes (CA)
         # and shows the new date; the Order document is still the order as placed.
