@@ -301,6 +301,9 @@ static int delivery(char *ship_to, char *date, xmlNodePtr parent, const char *pa
     if ((error = only(&del, parent, path, "cac:Delivery")) < 0 || !del)
         return error;
     join(dp, path, "cac:Delivery");
+    if (first(del, "cac:AlternativeDeliveryLocation"))
+        return eos_err_set(EOS_EINVALID, join(f, dp, "cac:AlternativeDeliveryLocation"),
+                           "the hub keeps one delivery location: the order's");
     if ((error = only(&loc, del, dp, "cac:DeliveryLocation")) < 0)
         return error;
     join(pp, dp, "cac:DeliveryLocation");

@@ -873,6 +873,12 @@ static void test_ubl__refuses_bad_values(void)
          "<cac:DeliveryLocation><cac:Address><cbc:StreetName>Main St</cbc:StreetName>"
          "</cac:Address></cac:DeliveryLocation>",
          EOS_EINVALID, "/Order/cac:Delivery/cac:DeliveryLocation/cbc:ID"},
+        {"an alternative delivery location",
+         "<cac:DeliveryLocation><cbc:ID>DOCK-7</cbc:ID></cac:DeliveryLocation>",
+         "<cac:DeliveryLocation><cbc:ID>DOCK-7</cbc:ID></cac:DeliveryLocation>"
+         "<cac:AlternativeDeliveryLocation><cbc:ID>DOCK-9</cbc:ID>"
+         "</cac:AlternativeDeliveryLocation>",
+         EOS_EINVALID, "/Order/cac:Delivery/cac:AlternativeDeliveryLocation"},
         {"an address without a location code",
          "<cac:DeliveryLocation><cbc:ID>DOCK-7</cbc:ID></cac:DeliveryLocation>",
          "<cac:DeliveryAddress><cbc:StreetName>Main St</cbc:StreetName></cac:DeliveryAddress>",
