@@ -137,7 +137,8 @@ static bool read_line(char *buf, size_t size, const char *prompt)
 }
 
 /* Reads one line (the password) from stdin, without its newline; typed at
- * a terminal, twice, and the two must match. */
+ * a terminal, twice, and the two must match (-2, said on stderr, when they
+ * do not; -1 when there is no password). */
 static int read_password(char *buf, size_t size)
 {
     char again[PASSWORD_LINE_MAX];
@@ -152,7 +153,7 @@ static int read_password(char *buf, size_t size)
         if (!same) {
             OPENSSL_cleanse(buf, size);
             fprintf(stderr, "eosctl: the two passwords differ\n");
-            return -1;
+            return -2;
         }
     }
     len = strlen(buf);
@@ -283,8 +284,9 @@ static int cmd_user_add(int argc, char **argv)
     if (optind != argc - 1 || !u.spec.role || !u.spec.party_code)
         return usage_error(usage, "USERNAME, --role and --party are required");
     u.spec.username = argv[optind];
-    if (read_password(password, sizeof(password)) < 0)
-        return usage_error(usage, "the password is read from stdin (one line)");
+    if ((rc = read_password(password, sizeof(password))) < 0)
+        return rc == -2 ? EXIT_USAGE
+                        : usage_error(usage, "the password is read from stdin (one line)");
     u.spec.password = password;
     if (load_key(&u.key) < 0)
         return report(eos_err_code(), "user add");
@@ -316,8 +318,9 @@ static int cmd_user_passwd(int argc, char **argv)
     if (argc != 2 || argv[1][0] == '-')
         return usage_error(usage, "USERNAME is required");
     u.spec.username = argv[1];
-    if (read_password(password, sizeof(password)) < 0)
-        return usage_error(usage, "the password is read from stdin (one line)");
+    if ((rc = read_password(password, sizeof(password))) < 0)
+        return rc == -2 ? EXIT_USAGE
+                        : usage_error(usage, "the password is read from stdin (one line)");
     u.spec.password = password;
     if (load_key(&u.key) < 0)
         return report(eos_err_code(), "user passwd");
