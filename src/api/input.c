@@ -44,13 +44,8 @@ static int in_pattern(char *dst, size_t size, const char *src, const char *field
     len = strlen(src);
     if (len >= size)
         return too_long(field, size - 1);
-    for (const char *p = src; *p; p++) {
-        char c = *p;
-
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              strchr(extra, c)))
-            return eos_err_set(EOS_EINVALID, field, "letters, digits and %s only", extra);
-    }
+    if (!str_is_code(src, extra))
+        return eos_err_set(EOS_EINVALID, field, "letters, digits and %s only", extra);
     memcpy(dst, src, len + 1);
     return 0;
 }

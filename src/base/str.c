@@ -40,6 +40,24 @@ bool str_to_i64(const char *s, int64_t *out)
     return true;
 }
 
+bool str_is_code(const char *s, const char *marks)
+{
+    for (; *s; s++) {
+        char c = *s;
+
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              strchr(marks, c)))
+            return false;
+    }
+    return true;
+}
+
+bool str_is_currency_code(const char *s)
+{
+    return strlen(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
+           s[2] >= 'A' && s[2] <= 'Z';
+}
+
 bool utf8_valid_text(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -15,6 +15,13 @@
  * did not fit (dst then holds the truncated prefix). src NULL copies "". */
 bool str_copy(char *dst, size_t size, const char *src);
 
+/* True when s is made only of ASCII letters, digits and the characters in
+ * marks: the contract's codes ("._-") and SKUs ("._/-"). "" is. */
+bool str_is_code(const char *s, const char *marks);
+
+/* True when s is three capital ASCII letters, the form of ISO 4217 codes. */
+bool str_is_currency_code(const char *s);
+
 /* Parses a whole decimal integer (optional sign, no spaces) into *out.
  * Returns false, leaving *out alone, on anything else or on overflow. */
 bool str_to_i64(const char *s, int64_t *out);

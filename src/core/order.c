@@ -259,13 +259,8 @@ static int check_code(const char *s, size_t size, size_t max_chars, bool require
 {
     int error = check_text(s, size, max_chars, required, false, field);
 
-    for (const char *p = s; !error && *p; p++) {
-        char c = *p;
-
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              strchr(marks, c)))
-            error = eos_err_set(EOS_EINVALID, field, "letters, digits and %s only", marks);
-    }
+    if (!error && !str_is_code(s, marks))
+        error = eos_err_set(EOS_EINVALID, field, "letters, digits and %s only", marks);
     return error;
 }
 

@@ -194,15 +194,6 @@ out:
 
 /* ------------------------------------------------------------ the header */
 
-static bool is_currency_code(const char *s)
-{
-    if (strlen(s) != CURRENCY_LEN)
-        return false;
-    for (size_t i = 0; i < CURRENCY_LEN; i++)
-        if (s[i] < 'A' || s[i] > 'Z')
-            return false;
-    return true;
-}
 
 /* Among a party's identifications, the one that is a trading partners'
  * code: the first whose ID names no scheme (a GLN or VAT number has one),
@@ -386,7 +377,7 @@ static int header(struct order_draft *d, struct ubl_order_info *info, xmlNodePtr
         (error = text_of(info->currency, sizeof(info->currency), CURRENCY_LEN, n,
                          join(f, ORDER_PATH, "cbc:DocumentCurrencyCode"), true, false)) < 0)
         return error;
-    if (n && !is_currency_code(info->currency))
+    if (n && !str_is_currency_code(info->currency))
         return eos_err_set(EOS_EINVALID, f, "not an ISO 4217 currency code");
     if ((error = required(&buyer, root, ORDER_PATH, "cac:BuyerCustomerParty")) < 0 ||
         (error = party_code(info->buyer_code, sizeof(info->buyer_code), buyer,
@@ -440,7 +431,7 @@ static int amount_currency(xmlNodePtr n, const char *path, struct lines_state *s
     if (!cur)
         goto out;
     join(field, path, "@currencyID");
-    if (!is_currency_code((const char *)cur))
+    if (!str_is_currency_code((const char *)cur))
         error = eos_err_set(EOS_EINVALID, field, "not an ISO 4217 currency code");
     else if (st->currency[0] == '\0')
         str_copy(st->currency, CURRENCY_LEN + 1, (const char *)cur);

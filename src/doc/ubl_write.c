@@ -22,7 +22,6 @@
 #include <libxml/tree.h>
 
 #define UBL_VERSION "2.1"
-#define CURRENCY_LEN 3
 
 /* ------------------------------------------------------------ the builder */
 
@@ -83,15 +82,6 @@ static void amount(struct builder *b, xmlNodePtr parent, const char *name, money
          b->currency);
 }
 
-static bool is_currency_code(const char *s)
-{
-    if (strlen(s) != CURRENCY_LEN)
-        return false;
-    for (size_t i = 0; i < CURRENCY_LEN; i++)
-        if (s[i] < 'A' || s[i] > 'Z')
-            return false;
-    return true;
-}
 
 /* The document, its root {ns}name with ns as the default namespace, and the
  * cac and cbc prefixes declared on it. */
@@ -100,7 +90,7 @@ static int begin(struct builder *b, const struct order_view *v, const char *ns, 
     xmlNsPtr root_ns;
 
     memset(b, 0, sizeof(*b));
-    if (!is_currency_code(v->h.currency))
+    if (!str_is_currency_code(v->h.currency))
         return eos_err_set(EOS_EINTERNAL, NULL, "order %" PRId64 " has no valid currency",
                            v->h.order_id);
     b->currency = v->h.currency;

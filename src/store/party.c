@@ -104,28 +104,16 @@ int store_user_insert(struct db_conn *db, const char *username, int64_t party_id
     return rc;
 }
 
-DB_SQL(q_user_active, "UPDATE app_user SET active = ? WHERE username = ?");
-DB_SQL(q_user_exists, "SELECT COUNT(*) FROM app_user WHERE username = ?");
+DB_SQL(q_user_active, "UPDATE app_user SET active = ? WHERE user_id = ?");
 
-int store_user_set_active(struct db_conn *db, const char *username, bool active)
+int store_user_set_active(struct db_conn *db, int64_t user_id, bool active)
 {
     struct db_args a;
-    struct db_cols c;
-    int64_t n = 0;
-    int rc;
 
     db_args_init(&a);
     arg_bool(&a, active);
-    arg_str(&a, username);
-    if ((rc = db_exec(db, &q_user_active, &a, NULL)) < 0)
-        return rc;
-    /* Affected rows say nothing when the flag was already so: ask. */
-    db_args_init(&a);
-    arg_str(&a, username);
-    db_cols_init(&c);
-    col_i64(&c, &n);
-    rc = db_query_one(db, &q_user_exists, &a, &c);
-    return rc < 0 ? rc : n > 0;
+    arg_i64(&a, user_id);
+    return db_exec(db, &q_user_active, &a, NULL);
 }
 
 int store_user_update(struct db_conn *db, int64_t user_id, int64_t party_id, const char *role,

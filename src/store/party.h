@@ -33,8 +33,8 @@ struct user_row {
     char party_kind[10];   /* SELLER, BUYER or OPERATOR */
 };
 
-/* Sets a user's active flag; 1 when the user exists, 0 when not. */
-int store_user_set_active(struct db_conn *db, const char *username, bool active);
+/* Sets a user's active flag. */
+int store_user_set_active(struct db_conn *db, int64_t user_id, bool active);
 
 /* Inserts a party; EOS_EDUPKEY when the code exists. */
 int store_party_insert(struct db_conn *db, const char *code, const char *name, const char *kind,

@@ -3,7 +3,6 @@
  */
 #include "svc/admin.h"
 
-#include <ctype.h>
 #include <openssl/crypto.h>
 #include <string.h>
 
@@ -49,31 +48,13 @@ static int party_add_tx(struct svc_ctx *ctx, void *arg)
     return store_account_upsert(ctx->db, seller.party_id, id, p->credit_limit);
 }
 
-/* Whether s is made of the characters the SOAP API takes in a code
- * (letters, digits and ._-), as its callers will have to send it. */
-static bool code_chars(const char *s)
-{
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
-            return false;
-    return true;
-}
-
-/* Three capital letters: the database's check ignores case, and an account
- * kept in "eur" would refuse every document in EUR. */
-static bool currency_code(const char *s)
-{
-    return strlen(s) == 3 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
-           isupper((unsigned char)s[2]) && isascii((unsigned char)s[0]) &&
-           isascii((unsigned char)s[1]) && isascii((unsigned char)s[2]);
-}
-
 int svc_party_add(struct svc_ctx *ctx, const struct party_spec *p, bool upsert)
 {
     struct party_job job = {p, upsert};
     bool buyer = strcmp(p->kind, "BUYER") == 0, seller = strcmp(p->kind, "SELLER") == 0;
 
-    if (str_empty(p->code) || strlen(p->code) > 32 || !code_chars(p->code))
+    /* As the SOAP API takes codes, so that callers can send this one. */
+    if (str_empty(p->code) || strlen(p->code) > 32 || !str_is_code(p->code, "._-"))
         return eos_err_set(EOS_EINVALID, "code",
                            "a party code is 1 to 32 letters, digits and ._- characters");
     if (str_empty(p->name) || strspn(p->name, " ") == strlen(p->name) ||
@@ -82,7 +63,9 @@ int svc_party_add(struct svc_ctx *ctx, const struct party_spec *p, bool upsert)
         return eos_err_set(EOS_EINVALID, "name", "a party's name is 1 to 200 characters, one line");
     if (!seller && !buyer && strcmp(p->kind, "OPERATOR") != 0)
         return eos_err_set(EOS_EINVALID, "kind", "kind is SELLER, BUYER or OPERATOR");
-    if (seller && (str_empty(p->currency) || !currency_code(p->currency)))
+    /* Capital letters: the database's check ignores case, and an account
+     * kept in "eur" would refuse every document in EUR. */
+    if (seller && (str_empty(p->currency) || !str_is_currency_code(p->currency)))
         return eos_err_set(EOS_EINVALID, "currency",
                            "a seller needs an ISO 4217 currency (three capital letters)");
     if (!seller && !str_empty(p->currency))
@@ -200,13 +183,16 @@ int svc_user_password(struct svc_ctx *ctx, const char *username, const char *pas
 
 int svc_user_set_active(struct svc_ctx *ctx, const char *username, bool active)
 {
+    struct user_row user;
     int rc;
 
     if (str_empty(username))
         return eos_err_set(EOS_EINVALID, "username", "required");
-    if ((rc = store_user_set_active(ctx->db, username, active)) < 0)
+    if ((rc = store_user_by_name(ctx->db, username, &user)) < 0)
         return rc;
-    return rc == 0 ? eos_err_set(EOS_ENOTFOUND, "username", "no user %s", username) : 0;
+    if (rc == 0)
+        return eos_err_set(EOS_ENOTFOUND, "username", "no user %s", username);
+    return store_user_set_active(ctx->db, user.user_id, active);
 }
 
 int svc_user_add(struct svc_ctx *ctx, const struct user_spec *u, const struct secret_key *key,

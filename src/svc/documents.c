@@ -32,7 +32,7 @@ int svc_submit_order_document(struct svc_ctx *ctx, const char *xml, size_t len,
     memset(&draft, 0, sizeof(draft));
     if ((rc = ubl_order_parse(&draft, &info, xml, len)) < 0)
         return rc;
-    if (!str_empty(info.buyer_code) && ctx->who->role == ROLE_BUYER &&
+    if (info.buyer_code_count > 0 && ctx->who->role == ROLE_BUYER &&
         !names_buyer(&info, ctx->who->party_code)) {
         rc = eos_err_set(EOS_EINVALID, "/Order/cac:BuyerCustomerParty",
                          "the document's buyer %s is not the caller's party %s", info.buyer_code,

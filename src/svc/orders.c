@@ -77,7 +77,6 @@ struct submit_job {
     const struct order_draft *d;
     struct submit_result *out;
     unsigned char hash[32];        /* version 2: set once the account is known */
-    unsigned char hash_v1[32];     /* what orders stored before version 2 hold */
     const char *skus_json;
     struct line_price *prices;
     int64_t *product_ids;
@@ -125,13 +124,20 @@ static int answer_duplicate(struct svc_ctx *ctx, struct submit_job *job,
 {
     struct order_view v;
     struct submit_result *out = job->out;
+    unsigned char hash_v1[32];
     int rc;
 
-    if (memcmp(h->content_hash, job->hash, sizeof(job->hash)) != 0 &&
-        memcmp(h->content_hash, job->hash_v1, sizeof(job->hash_v1)) != 0)
-        return eos_err_set(EOS_ECONFLICT, "buyerOrderNo",
-                           "buyerOrderNo %s was already used for a different order (orderId %lld)",
-                           h->buyer_order_no, (long long)h->order_id);
+    /* Orders stored before version 2 hold the first form: asked for only
+     * here, off the path of a new order. */
+    if (memcmp(h->content_hash, job->hash, sizeof(job->hash)) != 0) {
+        if ((rc = order_draft_hash_v1(job->d, hash_v1)) < 0)
+            return rc;
+        if (memcmp(h->content_hash, hash_v1, sizeof(hash_v1)) != 0)
+            return eos_err_set(EOS_ECONFLICT, "buyerOrderNo",
+                               "buyerOrderNo %s was already used for a different order "
+                               "(orderId %lld)",
+                               h->buyer_order_no, (long long)h->order_id);
+    }
     memset(&v, 0, sizeof(v));
     v.h = *h;
     rc = store_order_details(ctx->db, &v);
@@ -316,8 +322,6 @@ int svc_submit_order(struct svc_ctx *ctx, const struct order_draft *draft,
     if ((rc = order_draft_validate(draft)) < 0)
         return rc;
     jbuf_init(&skus);
-    if ((rc = order_draft_hash_v1(draft, job.hash_v1)) < 0)
-        return rc;
     job.prices = calloc(n, sizeof(*job.prices));
     job.product_ids = calloc(n, sizeof(*job.product_ids));
     job.names = calloc(n, sizeof(*job.names));

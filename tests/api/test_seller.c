@@ -1335,6 +1335,17 @@ static void test_seller__no_adjustments_when_the_buyer_forbids_them(void)
 
 #define RACE_ROUNDS 20
 
+/* Ends a two-thread race whose racers were told to stop: lets them see it,
+ * joins them and frees the barriers. */
+static void end_race(pthread_t threads[2], pthread_barrier_t *start, pthread_barrier_t *done)
+{
+    pthread_barrier_wait(start);
+    for (int i = 0; i < 2; i++)
+        pthread_join(threads[i], NULL);
+    pthread_barrier_destroy(start);
+    pthread_barrier_destroy(done);
+}
+
 struct racer {
     struct soap *client;
     pthread_barrier_t *start, *done;
@@ -1417,11 +1428,7 @@ static void test_seller__two_sessions_race_to_accept(void)
         soap_end(b1);
     }
     racers[0].stop = racers[1].stop = true;
-    pthread_barrier_wait(&start);
-    for (int i = 0; i < 2; i++)
-        pthread_join(threads[i], NULL);
-    pthread_barrier_destroy(&start);
-    pthread_barrier_destroy(&done);
+    end_race(threads, &start, &done);
     fprintf(stderr, "race: acme-erp won %d, admin won %d of %d\n", erp_wins, adm_wins, RACE_ROUNDS);
 }
 
@@ -1977,11 +1984,7 @@ static void test_seller__racing_twin_documents_answer_duplicate(void)
         soap_end(b1);
     }
     racers[0].stop = racers[1].stop = true;
-    pthread_barrier_wait(&start);
-    for (int i = 0; i < 2; i++)
-        pthread_join(threads[i], NULL);
-    pthread_barrier_destroy(&start);
-    pthread_barrier_destroy(&done);
+    end_race(threads, &start, &done);
 }
 
 static void test_seller__invoices_and_payments_take_the_order_to_paid(void)
